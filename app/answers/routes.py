@@ -1,0 +1,136 @@
+"""The candidate's answer page, opened from the invite link; works with and without JavaScript."""
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import RedirectResponse, Response
+
+from app.answers import service
+from app.answers.rate_limit import RateLimiter
+from app.assessments.service import open_invite
+from app.deps import CsrfChecked, SessionDep, SettingsDep
+from app.errors import Invalid
+from app.models import Assessment, AssessmentState, Candidate
+from app.sandbox.result import SandboxUnavailable
+from app.settings import Settings
+from app.templating import is_htmx, render
+
+router = APIRouter()
+FIELD = re.compile(r"^answer-(\d{1,12})$")
+MAX_FIELDS = 100
+example_runs = RateLimiter(window_s=60)
+
+
+def invited(request: Request, session: SessionDep, token: str) -> tuple[Assessment, Candidate]:
+    assessment, candidate = open_invite(session=session, token=token)
+    request.state.locale = candidate.locale
+    return assessment, candidate
+
+
+Invited = Annotated[tuple[Assessment, Candidate], Depends(invited)]
+
+
+async def answer_fields(request: Request) -> dict[int, str]:
+    """Every `answer-<id>` field of the form (autosave sends one, the full form sends all)."""
+    form = await request.form(max_fields=MAX_FIELDS)
+    fields: dict[int, str] = {}
+    for key, value in form.items():
+        match = FIELD.match(key)
+        if match and isinstance(value, str):
+            fields[int(match.group(1))] = value
+    return fields
+
+
+AnswerFields = Annotated[dict[int, str], Depends(answer_fields)]
+
+
+def _limits(settings: Settings) -> service.AnswerLimits:
+    return service.AnswerLimits(text_bytes=settings.max_text_answer_bytes, code_bytes=settings.max_code_answer_bytes)
+
+
+def _page_context(session: SessionDep, assessment: Assessment, candidate: Candidate, token: str) -> dict[str, Any]:
+    sheet = service.answer_sheet(session=session, assessment=assessment)
+    return {
+        "assessment": assessment,
+        "candidate": candidate,
+        "sheet": sheet,
+        "token": token,
+        "language": candidate.locale,
+        "deadline": service.deadline(assessment=assessment, sheet=sheet),
+        "minutes": service.time_budget_minutes(sheet),
+    }
+
+
+@router.get("/a/{token}", name="answer_page")
+def answer_page(request: Request, session: SessionDep, invite: Invited, token: str) -> Response:
+    assessment, candidate = invite
+    if assessment.state in (AssessmentState.submitted, AssessmentState.graded):
+        return render(request, "answers/submitted.html", {"candidate": candidate, "again": False})
+    service.start(session=session, assessment=assessment)
+    context = _page_context(session, assessment, candidate, token)
+    context["saved"] = request.query_params.get("saved") == "1"
+    return render(request, "answers/page.html", context)
+
+
+@router.post("/a/{token}/save", dependencies=[CsrfChecked])
+def save(
+    request: Request, session: SessionDep, settings: SettingsDep, invite: Invited, fields: AnswerFields, token: str
+) -> Response:
+    assessment, _ = invite
+    if not fields:
+        raise Invalid("No answer was sent.")
+    saved = [
+        service.save_answer(session=session, assessment=assessment, assessment_question_id=aq_id, content=content,
+                            limits=_limits(settings))
+        for aq_id, content in fields.items()
+    ]
+    if is_htmx(request):
+        return render(request, "answers/partials/save_status.html", {"answer": saved[-1]})
+    return RedirectResponse(f"/a/{token}?saved=1", status_code=303)
+
+
+@router.post("/a/{token}/submit", dependencies=[CsrfChecked])
+def submit(
+    request: Request, session: SessionDep, settings: SettingsDep, invite: Invited, fields: AnswerFields
+) -> Response:
+    assessment, candidate = invite
+    first_time = service.submit(session=session, assessment=assessment, final_answers=fields, limits=_limits(settings))
+    if first_time:
+        request.app.state.queue.notify()
+    response = render(request, "answers/submitted.html", {"candidate": candidate, "again": not first_time})
+    if is_htmx(request):
+        response.headers["HX-Retarget"] = "body"
+    return response
+
+
+@router.post("/a/{token}/run/{assessment_question_id}", dependencies=[CsrfChecked])
+def run_examples(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    invite: Invited,
+    fields: AnswerFields,
+    token: str,
+    assessment_question_id: int,
+) -> Response:
+    assessment, _ = invite
+    example_runs.check(key=str(assessment.id), limit=settings.examples_runs_per_minute)
+    source = fields.get(assessment_question_id)
+    if source is None:
+        raise Invalid("No code was sent.")
+    answer = service.save_answer(session=session, assessment=assessment, assessment_question_id=assessment_question_id,
+                                 content=source, limits=_limits(settings))
+    sandbox = request.app.state.graders.sandbox
+    if sandbox is None:
+        raise SandboxUnavailable("Running code is not available on this server right now; your answer is saved.")
+    results = service.run_visible_examples(
+        session=session, assessment=assessment, assessment_question_id=assessment_question_id, source=source,
+        sandbox=sandbox,
+    )
+    context = {"results": results, "answer": answer, "aq_id": assessment_question_id, "token": token}
+    if is_htmx(request):
+        return render(request, "answers/partials/example_results.html", context)
+    page = _page_context(session, assessment, invite[1], token)
+    page["example_results"] = {assessment_question_id: results}
+    return render(request, "answers/page.html", page)

@@ -1,0 +1,190 @@
+"""Candidates, their assessments, the proposed question set, and invite links."""
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.bank.loader import Bank
+from app.bank.selection import select_questions
+from app.bank.swap import swap_options
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.i18n import LOCALES
+from app.models import Assessment, AssessmentQuestion, AssessmentState, Candidate, User, utcnow
+
+MAX_NAME_LENGTH = 200
+MAX_EMAIL_LENGTH = 254
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return {"text": str(value)}
+
+
+def exposure_counts(*, session: Session) -> dict[str, int]:
+    rows = session.exec(
+        select(AssessmentQuestion.question_id, func.count()).group_by(col(AssessmentQuestion.question_id))
+    ).all()
+    return {question_id: count for question_id, count in rows}
+
+
+def questions_seen_by(*, session: Session, candidate_id: int) -> set[str]:
+    rows = session.exec(
+        select(AssessmentQuestion.question_id)
+        .join(Assessment, col(Assessment.id) == col(AssessmentQuestion.assessment_id))
+        .where(Assessment.candidate_id == candidate_id)
+    ).all()
+    return set(rows)
+
+
+def create_candidate(
+    *, session: Session, bank: Bank, owner: User, name: str, email: str, profile_id: str, locale: str
+) -> Assessment:
+    name, email = name.strip(), email.strip().lower()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise Invalid(f"The name must have 1 to {MAX_NAME_LENGTH} characters.")
+    if "@" not in email or len(email) > MAX_EMAIL_LENGTH:
+        raise Invalid("Enter a valid email address.")
+    if locale not in LOCALES:
+        raise Invalid(f"Unsupported language {locale!r}.")
+    if profile_id not in bank.profiles:
+        raise Invalid(f"Unknown profile {profile_id!r}.")
+    candidate = Candidate(name=name, email=email, locale=locale, owner_id=_id(owner))
+    session.add(candidate)
+    session.flush()
+    assessment = _propose(session=session, bank=bank, candidate=candidate, profile_id=profile_id)
+    session.commit()
+    return assessment
+
+
+def _propose(*, session: Session, bank: Bank, candidate: Candidate, profile_id: str) -> Assessment:
+    seed = secrets.randbits(31)
+    selection = select_questions(
+        bank=bank,
+        profile_id=profile_id,
+        seed=seed,
+        exposure=exposure_counts(session=session),
+        exclude=questions_seen_by(session=session, candidate_id=_id(candidate)),
+    )
+    assessment = Assessment(candidate_id=_id(candidate), profile_id=profile_id, seed=seed)
+    session.add(assessment)
+    session.flush()
+    for position, item in enumerate(selection.items):
+        session.add(
+            AssessmentQuestion(
+                assessment_id=_id(assessment),
+                position=position,
+                question_id=item.question_id,
+                rubric_version=item.version,
+                reason=_plain(item.reason),
+            )
+        )
+    return assessment
+
+
+def get_assessment(*, session: Session, user: User, assessment_id: int) -> tuple[Assessment, Candidate]:
+    """The assessment if this interviewer owns its candidate; authorization lives here."""
+    assessment = session.get(Assessment, assessment_id)
+    candidate = session.get(Candidate, assessment.candidate_id) if assessment else None
+    if assessment is None or candidate is None or candidate.owner_id != user.id:
+        raise NotFound("No such assessment.")
+    return assessment, candidate
+
+
+def list_assessments(*, session: Session, user: User) -> Sequence[tuple[Assessment, Candidate]]:
+    return session.exec(
+        select(Assessment, Candidate)
+        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
+        .where(Candidate.owner_id == user.id)
+        .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())
+    ).all()
+
+
+def assessment_questions(*, session: Session, assessment: Assessment) -> Sequence[AssessmentQuestion]:
+    return session.exec(
+        select(AssessmentQuestion)
+        .where(AssessmentQuestion.assessment_id == assessment.id)
+        .order_by(col(AssessmentQuestion.position))
+    ).all()
+
+
+def _require_draft(assessment: Assessment) -> None:
+    if assessment.state not in (AssessmentState.draft, AssessmentState.invited):
+        raise Conflict("The candidate has started; the question set can no longer change.")
+
+
+def replacement_options(*, session: Session, bank: Bank, assessment: Assessment, replace: str) -> list[Any]:
+    current = [aq.question_id for aq in assessment_questions(session=session, assessment=assessment)]
+    if replace not in current:
+        raise NotFound("That question is not in this set.")
+    return swap_options(
+        bank=bank,
+        profile_id=assessment.profile_id,
+        current=current,
+        replace=replace,
+        exposure=exposure_counts(session=session),
+        exclude=questions_seen_by(session=session, candidate_id=assessment.candidate_id),
+    )
+
+
+def swap_question(*, session: Session, bank: Bank, assessment: Assessment, replace: str, replacement: str) -> None:
+    _require_draft(assessment)
+    options = {option.question_id: option for option in
+               replacement_options(session=session, bank=bank, assessment=assessment, replace=replace)}
+    if replacement not in options:
+        raise Invalid("That replacement would break the profile's coverage or repeat a question.")
+    row = session.exec(
+        select(AssessmentQuestion).where(
+            AssessmentQuestion.assessment_id == assessment.id, AssessmentQuestion.question_id == replace
+        )
+    ).one()
+    row.question_id = replacement
+    row.rubric_version = bank.questions[replacement].version
+    row.reason = _plain(options[replacement].reason)
+    session.add(row)
+    session.commit()
+
+
+def issue_invite(*, session: Session, assessment: Assessment, ttl_hours: int) -> str:
+    """A fresh invite link token (256 random bits); any earlier link stops working."""
+    _require_draft(assessment)
+    token = secrets.token_urlsafe(32)
+    assessment.invite_token_hash = hash_token(token)
+    assessment.invite_expires_at = utcnow() + timedelta(hours=ttl_hours)
+    assessment.state = AssessmentState.invited
+    session.add(assessment)
+    session.commit()
+    return token
+
+
+def open_invite(*, session: Session, token: str) -> tuple[Assessment, Candidate]:
+    if not 20 <= len(token) <= 100:
+        raise NotFound("This invite link is not valid.")
+    assessment = session.exec(select(Assessment).where(Assessment.invite_token_hash == hash_token(token))).first()
+    if assessment is None:
+        raise NotFound("This invite link is not valid.")
+    expired = assessment.invite_expires_at is not None and assessment.invite_expires_at < utcnow()
+    if expired and assessment.state in (AssessmentState.invited, AssessmentState.in_progress):
+        raise Forbidden("This invite link has expired. Ask your interviewer for a new one.")
+    candidate = session.get(Candidate, assessment.candidate_id)
+    if candidate is None:
+        raise NotFound("This invite link is not valid.")
+    return assessment, candidate
+
+
+def _id(row: Candidate | Assessment | User) -> int:
+    assert row.id is not None, "row must be flushed first"
+    return row.id

@@ -1,0 +1,51 @@
+"""Errors become a page, or for htmx requests a fragment swapped into the page's message area."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+
+from app.deps import LoginRequired
+from app.errors import AppError
+from app.i18n import gettext
+from app.templating import is_htmx, render
+
+log = logging.getLogger(__name__)
+
+
+def error_response(request: Request, status_code: int, message: str) -> Response:
+    if is_htmx(request):
+        response = render(request, "errors/partials/error.html", {"message": message}, status_code=status_code)
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "errors/error.html", {"message": message, "status_code": status_code},
+                  status_code=status_code)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> Response:
+        return error_response(request, exc.status_code, gettext(exc.message))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(str(err["loc"][-1]) for err in exc.errors())
+        return error_response(request, 422, gettext("Some fields are missing or invalid: %(fields)s") % {"fields": fields})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, gettext(str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return error_response(request, 500, gettext("Something went wrong on our side. Your saved work is safe."))

@@ -1,0 +1,143 @@
+"""Scores as a reader sees them: stored machine grades with reviewers' overrides applied on top."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.answers.service import SheetItem, answer_sheet
+from app.errors import Invalid, NotFound
+from app.models import Assessment, Grade, GradingJob, JobState, Override, User
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    item: SheetItem
+    grade: Grade | None
+    job: GradingJob | None
+    overrides: Sequence[Override]  # newest last
+
+    @property
+    def max_points(self) -> float:
+        return self.grade.max_points if self.grade else self.item.question.max_points
+
+    @property
+    def machine_points(self) -> float | None:
+        return self.grade.points if self.grade else None
+
+    @property
+    def points(self) -> float | None:
+        """Final points: the latest question override, else machine points plus key-point overrides."""
+        question_level = [o for o in self.overrides if o.key_point_id is None]
+        if question_level:
+            return question_level[-1].after
+        if self.grade is None:
+            return None
+        weights = {kp.id: kp.weight for kp in self.item.question.key_points}
+        machine_credit = self.machine_key_point_credit
+        adjusted = self.grade.points
+        for kp_id, override in self.key_point_overrides.items():
+            adjusted += (override.after - machine_credit.get(kp_id, 0.0)) * weights.get(kp_id, 0.0)
+        return min(max(adjusted, 0.0), self.max_points)
+
+    @property
+    def machine_key_point_credit(self) -> dict[str, float]:
+        if self.grade is None:
+            return {}
+        return {kp["id"]: float(kp.get("credit", 0.0)) for kp in self.grade.detail.get("key_points", [])}
+
+    @property
+    def key_point_overrides(self) -> dict[str, Override]:
+        return {o.key_point_id: o for o in self.overrides if o.key_point_id is not None}
+
+    @property
+    def state(self) -> str:
+        if self.grade is not None:
+            return JobState.done
+        return self.job.state if self.job else "not_submitted"
+
+
+@dataclass
+class TopicScore:
+    points: float = 0.0
+    max_points: float = 0.0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+@dataclass
+class AssessmentResult:
+    questions: list[QuestionResult]
+    topics: dict[str, TopicScore] = field(default_factory=dict)
+    total: TopicScore = field(default_factory=TopicScore)
+
+    @property
+    def complete(self) -> bool:
+        return all(q.points is not None for q in self.questions)
+
+
+def assessment_result(*, session: Session, assessment: Assessment) -> AssessmentResult:
+    sheet = answer_sheet(session=session, assessment=assessment)
+    ids = [item.assessment_question.id for item in sheet]
+    grades = {g.assessment_question_id: g for g in session.exec(select(Grade).where(col(Grade.assessment_question_id).in_(ids)))}
+    job_rows = session.exec(select(GradingJob).where(col(GradingJob.assessment_question_id).in_(ids)).order_by(col(GradingJob.id)))
+    latest_jobs = {job.assessment_question_id: job for job in job_rows}
+    overrides: dict[int, list[Override]] = defaultdict(list)
+    for override in session.exec(
+        select(Override).where(col(Override.assessment_question_id).in_(ids)).order_by(col(Override.id))
+    ):
+        overrides[override.assessment_question_id].append(override)
+    result = AssessmentResult(
+        questions=[
+            QuestionResult(item, grades.get(aq_id), latest_jobs.get(aq_id), overrides.get(aq_id, []))  # type: ignore[arg-type]
+            for item, aq_id in zip(sheet, ids, strict=True)
+        ]
+    )
+    for question in result.questions:
+        points = question.points
+        if points is None:
+            continue
+        result.total.points += points
+        result.total.max_points += question.max_points
+        # A question counts fully towards each of its topics.
+        for topic in question.item.question.topics:
+            score = result.topics.setdefault(topic, TopicScore())
+            score.points += points
+            score.max_points += question.max_points
+    return result
+
+
+def add_override(
+    *, session: Session, user: User, result: QuestionResult, key_point_id: str | None, after: float, reason: str
+) -> Override:
+    reason = reason.strip()
+    if not 3 <= len(reason) <= 2000:
+        raise Invalid("Give a reason for the change (3 to 2,000 characters).")
+    if result.grade is None:
+        raise Invalid("This answer has no machine grade yet; wait for grading to finish.")
+    if key_point_id is None:
+        if not 0 <= after <= result.max_points:
+            raise Invalid(f"The score must be between 0 and {result.max_points:g}.")
+        before = result.points if result.points is not None else 0.0
+    else:
+        machine_credit = result.machine_key_point_credit
+        if key_point_id not in machine_credit:
+            raise NotFound("No such key point for this question.")
+        if not 0 <= after <= 1:
+            raise Invalid("A key point's credit must be between 0 and 1.")
+        previous = result.key_point_overrides.get(key_point_id)
+        before = previous.after if previous else machine_credit[key_point_id]
+    override = Override(
+        assessment_question_id=result.item.assessment_question.id,  # type: ignore[arg-type]
+        user_id=user.id,  # type: ignore[arg-type]
+        key_point_id=key_point_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    session.add(override)
+    session.commit()
+    return override

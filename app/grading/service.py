@@ -1,0 +1,100 @@
+"""Grade one job: the stored answer against the rubric version the candidate was asked."""
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from app.bank.schema import Question
+from app.bank.sync import question_at_version
+from app.grading import jobs
+from app.models import Answer, Assessment, AssessmentQuestion, AssessmentState, Candidate, Grade, GradingJob, JobState
+
+from app.sandbox.result import SandboxUnavailable
+
+if TYPE_CHECKING:
+    from app.grading.freetext import FreeTextGrader
+    from app.sandbox import Sandbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Graders:
+    """Built once at start-up: the embedding grader and the sandbox pool."""
+
+    free_text: "FreeTextGrader"
+    sandbox: "Sandbox | None"
+    max_attempts: int = 3
+
+
+@dataclass(frozen=True)
+class GradeOutcome:
+    points: float
+    max_points: float
+    detail: dict[str, Any]
+    grader: str
+
+
+def grade_answer(
+    *, graders: Graders, question: Question, rubric_version: str, content: str, language: str
+) -> GradeOutcome:
+    if question.kind == "code":
+        if graders.sandbox is None:
+            raise SandboxUnavailable("the code sandbox is not available on this server")
+        from app.grading.code import grade_code
+
+        assert question.code is not None
+        code_grade = grade_code(source=content, spec=question.code, sandbox=graders.sandbox)
+        return GradeOutcome(code_grade.points, code_grade.max_points, code_grade.model_dump(mode="json"), "sandbox")
+    text_grade = graders.free_text.grade(
+        answer=content, question=question, rubric_version=rubric_version, language=language
+    )
+    return GradeOutcome(text_grade.points, text_grade.max_points, text_grade.model_dump(mode="json"), text_grade.encoder)
+
+
+def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
+    aq = session.get(AssessmentQuestion, job.assessment_question_id)
+    assert aq is not None and aq.id is not None
+    assessment = session.get(Assessment, aq.assessment_id)
+    candidate = session.get(Candidate, assessment.candidate_id) if assessment else None
+    question = question_at_version(session=session, question_id=aq.question_id, version=aq.rubric_version)
+    answer = session.exec(select(Answer).where(Answer.assessment_question_id == aq.id)).first()
+    try:
+        outcome = grade_answer(
+            graders=graders,
+            question=question,
+            rubric_version=aq.rubric_version,
+            content=answer.content if answer else "",
+            language=candidate.locale if candidate else "en",
+        )
+    except SandboxUnavailable as exc:
+        jobs.finish(session=session, job=job, state=JobState.awaiting_sandbox, error=exc.message)
+        return
+    except Exception as exc:  # any grading failure is recorded on the job and retried
+        log.exception("grading job %s failed", job.id)
+        jobs.fail(session=session, job=job, error=f"{type(exc).__name__}: {exc}", max_attempts=graders.max_attempts)
+        return
+    _store_grade(session=session, aq=aq, outcome=outcome)
+    jobs.finish(session=session, job=job)
+    if assessment is not None:
+        mark_graded_when_complete(session=session, assessment=assessment)
+
+
+def _store_grade(*, session: Session, aq: AssessmentQuestion, outcome: GradeOutcome) -> None:
+    grade = session.exec(select(Grade).where(Grade.assessment_question_id == aq.id)).first()
+    grade = grade or Grade(assessment_question_id=aq.id, points=0, max_points=0, grader="", rubric_version="")  # type: ignore[arg-type]
+    grade.points, grade.max_points = outcome.points, outcome.max_points
+    grade.detail, grade.grader, grade.rubric_version = outcome.detail, outcome.grader, aq.rubric_version
+    session.add(grade)
+    session.commit()
+
+
+def mark_graded_when_complete(*, session: Session, assessment: Assessment) -> None:
+    aq_ids = session.exec(select(AssessmentQuestion.id).where(AssessmentQuestion.assessment_id == assessment.id)).all()
+    graded = session.exec(select(Grade.assessment_question_id).where(col(Grade.assessment_question_id).in_(aq_ids))).all()
+    if len(set(graded)) == len(aq_ids) and assessment.state == AssessmentState.submitted:
+        assessment.state = AssessmentState.graded
+        session.add(assessment)
+        session.commit()

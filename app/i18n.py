@@ -1,0 +1,49 @@
+"""English and Japanese for every user-facing string (gettext catalogues in locale/)."""
+
+import io
+from contextvars import ContextVar
+from functools import cache
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from app.settings import PROJECT_ROOT
+
+LOCALES = ("en", "ja")
+LOCALE_DIR = PROJECT_ROOT / "locale"
+current_locale: ContextVar[str] = ContextVar("current_locale", default="en")
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if locale == "en" or not po_path.exists():
+        return NullTranslations()
+    # Compile the .po in memory: no build step, no generated files in the repo.
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale.get()).ngettext(singular, plural, n)
+
+
+def pick_locale(requested: str | None, default: str = "en") -> str:
+    return requested if requested in LOCALES else default
+
+
+def locale_from_header(accept_language: str | None, default: str = "en") -> str:
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LOCALES:
+            return tag
+    return default

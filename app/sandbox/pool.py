@@ -1,0 +1,217 @@
+"""The Sandbox: worker slots built once at start-up, each with its own unprivileged uid.
+
+`Sandbox.run_python` is thread-safe: a caller takes an idle slot, waits for its run and puts
+the slot back. With one uid per slot, RLIMIT_NPROC counts only that slot's processes.
+"""
+
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.errors import AppError
+from app.sandbox.bwrap import bwrap_available
+from app.sandbox.limits import RunLimits
+from app.sandbox.result import Isolation, RunResult, SandboxUnavailable, Verdict
+from app.sandbox.runner import Job, Outcome
+from app.sandbox.verdict import to_result
+
+if TYPE_CHECKING:
+    from app.bank.schema import Limits
+    from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MAIN_FILE = "main.py"
+UNSAFE_WARNING = "SANDBOX UNSAFE MODE: candidate code runs WITHOUT isolation (development only)"
+
+
+class SandboxFailure(AppError):
+    """The sandbox itself failed (not the candidate's program); the run may be retried."""
+
+    status_code = 503
+
+
+class _Slot:
+    """One worker process and the uid its runs use."""
+
+    def __init__(self, uid: int) -> None:
+        self.uid = uid
+        self._start()
+
+    def _start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.sandbox.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=PROJECT_ROOT,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._requests = Connection(os.dup(self.process.stdin.fileno()), readable=False)
+        self._replies = Connection(os.dup(self.process.stdout.fileno()), writable=False)
+        self.process.stdin.close()
+        self.process.stdout.close()
+
+    def run(self, job: Job) -> Outcome:
+        try:
+            self._requests.send(job)
+            outcome: Outcome = self._replies.recv()
+            return outcome
+        except (EOFError, OSError) as error:
+            self.close()
+            self._start()  # the next run gets a fresh worker
+            raise SandboxFailure(f"sandbox worker died: {error}") from error
+
+    def close(self) -> None:
+        self._requests.close()
+        self._replies.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _unavailable_reason() -> str | None:
+    if not bwrap_available():
+        return "bubblewrap (/usr/bin/bwrap) or Debian's /usr/bin/python3 is not installed"
+    if os.geteuid() != 0:
+        return "the sandbox must start as root to run each worker slot as its own unprivileged uid"
+    return None
+
+
+class Sandbox:
+    def __init__(
+        self, *, limits: RunLimits, workers: int = 2, uid_base: int = 64100, allow_unsafe: bool = False
+    ) -> None:
+        self.default_limits = limits
+        self.isolation = Isolation.bwrap
+        reason = _unavailable_reason()
+        if reason is not None:
+            self._go_unsafe_or_refuse(reason, allow_unsafe)
+        self._slots = [_Slot(uid_base + number) for number in range(workers)]
+        self._idle: queue.Queue[_Slot] = queue.Queue()
+        for slot in self._slots:
+            self._idle.put(slot)
+        if self.isolation is Isolation.bwrap:
+            self._probe(allow_unsafe)
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "Sandbox":
+        limits = RunLimits(
+            cpu_seconds=settings.sandbox_cpu_seconds,
+            wall_seconds=settings.sandbox_wall_seconds,
+            memory_mb=settings.sandbox_memory_mb,
+            max_processes=settings.sandbox_max_processes,
+            file_size_mb=settings.sandbox_file_size_mb,
+            open_files=settings.sandbox_open_files,
+            output_bytes=settings.sandbox_output_bytes,
+            scratch_mb=settings.sandbox_scratch_mb,
+        )
+        return cls(
+            limits=limits,
+            workers=settings.sandbox_workers,
+            uid_base=settings.sandbox_uid_base,
+            allow_unsafe=settings.sandbox_allow_unsafe,
+        )
+
+    def _go_unsafe_or_refuse(self, reason: str, allow_unsafe: bool) -> None:
+        if not allow_unsafe:
+            raise SandboxUnavailable(f"code cannot be run safely on this server: {reason}")
+        log.warning("%s: %s", UNSAFE_WARNING, reason)
+        self.isolation = Isolation.unsafe
+
+    def _probe(self, allow_unsafe: bool) -> None:
+        """Each slot's uid must be able to create the namespaces; fail at start-up, not per run."""
+        for slot in self._slots:
+            job = self._job(python_args=[MAIN_FILE], files={MAIN_FILE: b"print('ready')"}, stdin=b"")
+            result = to_result(slot.run(job), job.limits, self.isolation)
+            if result.verdict is not Verdict.ok or result.stdout != "ready\n":
+                self._go_unsafe_or_refuse(
+                    f"bubblewrap failed for uid {slot.uid}: {result.stderr.strip()[-300:] or result.detail}",
+                    allow_unsafe,
+                )
+                return
+
+    def limits_for(self, overrides: "Limits | None") -> RunLimits:
+        if overrides is None:
+            return self.default_limits
+        return self.default_limits.with_overrides(
+            cpu_seconds=overrides.cpu_seconds, wall_seconds=overrides.wall_seconds, memory_mb=overrides.memory_mb
+        )
+
+    def _job(
+        self, *, python_args: list[str], files: dict[str, bytes], stdin: bytes, limits: RunLimits | None = None,
+        uid: int = 0,
+    ) -> Job:
+        return Job(
+            python_args=python_args,
+            files=files,
+            stdin=stdin,
+            limits=limits or self.default_limits,
+            uid=uid,
+            isolated=self.isolation is Isolation.bwrap,
+        )
+
+    def run(
+        self, *, python_args: list[str], files: dict[str, bytes], stdin: bytes = b"", limits: RunLimits | None = None
+    ) -> RunResult:
+        """Run `/usr/bin/python3 -I <python_args>` in /box holding `files` (read-only)."""
+        slot = self._idle.get()
+        try:
+            job = self._job(python_args=python_args, files=files, stdin=stdin, limits=limits, uid=slot.uid)
+            outcome = slot.run(job)
+        finally:
+            self._idle.put(slot)
+        if outcome.error is not None:
+            raise SandboxFailure(f"the sandbox could not start the program: {outcome.error}")
+        if self.isolation is Isolation.unsafe:
+            log.warning(UNSAFE_WARNING)
+        return to_result(outcome, job.limits, self.isolation)
+
+    def run_python(self, code: str, stdin: bytes = b"", limits: RunLimits | None = None) -> RunResult:
+        return self.run(python_args=[MAIN_FILE], files={MAIN_FILE: code.encode()}, stdin=stdin, limits=limits)
+
+    @property
+    def workers(self) -> int:
+        return len(self._slots)
+
+    @property
+    def uids(self) -> list[int]:
+        return [slot.uid for slot in self._slots]
+
+    def close(self) -> None:
+        for slot in self._slots:
+            slot.close()
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+_default: Sandbox | None = None
+_default_lock = threading.Lock()
+
+
+def default_sandbox() -> Sandbox:
+    """The process-wide sandbox, built on first use from the settings."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            from app.settings import get_settings
+
+            _default = Sandbox.from_settings(get_settings())
+        return _default
+
+
+def run_python(code: str, stdin: bytes = b"", limits: RunLimits | None = None) -> RunResult:
+    """Run `code` with Debian's python3 in the sandbox; see RunResult for what comes back."""
+    return default_sandbox().run_python(code, stdin=stdin, limits=limits)

@@ -1,0 +1,47 @@
+"""What a sandbox run returns to the rest of the app."""
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+from app.errors import AppError
+
+
+class SandboxUnavailable(AppError):
+    """Candidate code cannot be run safely here (no bubblewrap, no user namespaces, not root)."""
+
+    status_code = 503
+
+
+class Verdict(str, Enum):
+    ok = "ok"
+    runtime_error = "runtime_error"
+    time_limit = "time_limit"
+    memory_limit = "memory_limit"
+    output_limit = "output_limit"
+
+
+class Isolation(str, Enum):
+    bwrap = "bwrap"
+    unsafe = "unsafe"  # development only: no namespaces, no filesystem isolation
+
+
+class RunResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    verdict: Verdict
+    exit_code: int | None  # None when killed by a signal
+    signal: int | None
+    stdout: str
+    stderr: str
+    output_truncated: bool
+    cpu_seconds: float
+    wall_seconds: float
+    peak_memory_mb: float
+    isolation: Isolation
+    detail: str = ""  # why the run was stopped, e.g. "wall clock limit 5 s"
+    channel: bytes = b""  # what the grading harness wrote to its result pipe; not program output
+
+    @property
+    def unsafe(self) -> bool:
+        return self.isolation is Isolation.unsafe

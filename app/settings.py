@@ -1,0 +1,60 @@
+"""One settings object for the whole app, read once from the environment (prefix GRADER_)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRADER_", env_file=".env", extra="ignore")
+
+    # DATABASE_URL is the conventional name; GRADER_DATABASE_URL works too.
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'grader.db'}",
+        validation_alias="DATABASE_URL",
+    )
+    secret_key: str = ""  # empty: a random key is generated and kept in var/secret_key
+    rubrics_dir: Path = PROJECT_ROOT / "rubrics"
+    var_dir: Path = PROJECT_ROOT / "var"
+
+    # Embedding model: a sentence-transformers name or path; "bundled" is the packaged MiniLM.
+    embedding_model: str = "bundled"
+    grading_workers: int = 1
+    grading_max_attempts: int = 3
+
+    invite_ttl_hours: int = 72
+    session_max_age_s: int = 12 * 3600
+    default_locale: str = "en"
+
+    # Input limits (bytes of UTF-8 text)
+    max_text_answer_bytes: int = 20_000
+    max_code_answer_bytes: int = 50_000
+    max_request_bytes: int = 1_000_000
+
+    # Sandbox defaults; a code question may override them in its rubric.
+    sandbox_cpu_seconds: float = 2.0
+    sandbox_wall_seconds: float = 5.0
+    sandbox_memory_mb: int = 512
+    sandbox_max_processes: int = 32
+    sandbox_output_bytes: int = 64 * 1024
+    sandbox_file_size_mb: int = 8
+    sandbox_open_files: int = 64
+    sandbox_scratch_mb: int = 16  # each tmpfs inside: /tmp and /box
+    sandbox_workers: int = 2
+    # Worker slot N runs code as uid (and gid) sandbox_uid_base + N; no account is needed, but
+    # nothing else may use these uids (RLIMIT_NPROC counts every process of the uid).
+    sandbox_uid_base: int = 64100
+    sandbox_allow_unsafe: bool = False  # development only: run code without isolation
+    examples_runs_per_minute: int = 10
+
+    first_user_email: str = ""
+    first_user_password: str = ""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

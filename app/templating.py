@@ -1,0 +1,38 @@
+"""The Jinja2 environment shared by every route."""
+
+from typing import Any
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from app.auth.csrf import csrf_token
+from app.i18n import current_locale, gettext, locale_from_header, ngettext
+from app.settings import PROJECT_ROOT
+
+_env = Environment(
+    loader=FileSystemLoader(PROJECT_ROOT / "templates"),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
+)
+_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates = Jinja2Templates(env=_env)
+templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["current_locale"] = current_locale.get
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def request_locale(request: Request) -> str:
+    """The user's or candidate's language when a dependency set it, else the browser's."""
+    locale = getattr(request.state, "locale", None)
+    return locale if isinstance(locale, str) else locale_from_header(request.headers.get("accept-language"))
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+    # Templates render right here, in this thread's context, so the contextvar reaches gettext.
+    current_locale.set(request_locale(request))
+    return templates.TemplateResponse(request, name, context or {}, status_code=status_code)
