@@ -65,8 +65,13 @@ def create_user(args: argparse.Namespace) -> int:
 
     password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     with Session(make_engine(get_settings().database_url)) as session:
-        user = create(session=session, email=args.email, name=args.name or args.email, password=password,
-                      locale=args.locale)
+        user = create(
+            session=session,
+            email=args.email,
+            name=args.name or args.email,
+            password=password,
+            locale=args.locale,
+        )
     print(f"created {user.email}")
     return 0
 
@@ -91,13 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.set_defaults(handler=serve)
-    commands.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(handler=migrate)
+    commands.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(
+        handler=migrate
+    )
     user_parser = commands.add_parser("create-user", help="add an interviewer (password on stdin)")
     user_parser.add_argument("email")
     user_parser.add_argument("--name", default="")
     user_parser.add_argument("--locale", default="en", choices=["en", "ja"])
     user_parser.set_defaults(handler=create_user)
-    commands.add_parser("grade-pending", help="grade queued answers in this process").set_defaults(handler=grade_pending)
+    commands.add_parser("grade-pending", help="grade queued answers in this process").set_defaults(
+        handler=grade_pending
+    )
     from app.bank.cli import register
 
     register(commands)

@@ -17,12 +17,18 @@ log = logging.getLogger(__name__)
 
 def error_response(request: Request, status_code: int, message: str) -> Response:
     if is_htmx(request):
-        response = render(request, "errors/partials/error.html", {"message": message}, status_code=status_code)
+        response = render(
+            request, "errors/partials/error.html", {"message": message}, status_code=status_code
+        )
         response.headers["HX-Retarget"] = "#messages"
         response.headers["HX-Reswap"] = "innerHTML"
         return response
-    return render(request, "errors/error.html", {"message": message, "status_code": status_code},
-                  status_code=status_code)
+    return render(
+        request,
+        "errors/error.html",
+        {"message": message, "status_code": status_code},
+        status_code=status_code,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -34,12 +40,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
-        return error_response(request, exc.status_code, gettext(exc.message))
+        return error_response(request, exc.status_code, exc.translated(gettext))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         fields = ", ".join(str(err["loc"][-1]) for err in exc.errors())
-        return error_response(request, 422, gettext("Some fields are missing or invalid: %(fields)s") % {"fields": fields})
+        return error_response(
+            request, 422, gettext("Some fields are missing or invalid: %(fields)s") % {"fields": fields}
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -48,4 +56,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
-        return error_response(request, 500, gettext("Something went wrong on our side. Your saved work is safe."))
+        return error_response(
+            request, 500, gettext("Something went wrong on our side. Your saved work is safe.")
+        )

@@ -47,3 +47,40 @@ def locale_from_header(accept_language: str | None, default: str = "en") -> str:
         if tag in LOCALES:
             return tag
     return default
+
+
+def _mark(message: str) -> str:
+    return message
+
+
+# Codes stored in the database or returned by graders, as readers should see them.
+LABELS = {
+    "draft": _mark("draft"),
+    "invited": _mark("invited"),
+    "in_progress": _mark("in progress"),
+    "submitted": _mark("submitted, grading"),
+    "graded": _mark("graded"),
+    "queued": _mark("queued"),
+    "running": _mark("grading"),
+    "done": _mark("graded"),
+    "failed": _mark("grading failed"),
+    "awaiting_sandbox": _mark("awaiting sandbox"),
+    "not_submitted": _mark("not submitted"),
+    "full": _mark("full credit"),
+    "partial": _mark("partial credit"),
+    "none": _mark("no credit"),
+    "passed": _mark("passed"),
+    "wrong_answer": _mark("wrong answer"),
+    "error": _mark("error"),
+    "ok": _mark("ok"),
+    "runtime_error": _mark("runtime error"),
+    "time_limit": _mark("time limit exceeded"),
+    "memory_limit": _mark("memory limit exceeded"),
+    "output_limit": _mark("output limit exceeded"),
+}
+
+
+def label(code: object) -> str:
+    """A stored code (state, decision, verdict) in the reader's language."""
+    text = str(getattr(code, "value", code))
+    return gettext(LABELS.get(text, text))

@@ -51,7 +51,9 @@ def build_services(settings: Settings) -> Services:
     return Services(bank, Graders(free_text, sandbox, max_attempts=settings.grading_max_attempts))
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, services: Services | None = None, engine: Engine | None = None
+) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -62,7 +64,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         with Session(app.state.engine) as session:
             sync_rubric_versions(session=session, bank=built.bank)
         app.state.graders = built.graders
-        app.state.queue = InProcessQueue(engine=app.state.engine, graders=built.graders, workers=settings.grading_workers)
+        app.state.queue = InProcessQueue(
+            engine=app.state.engine, graders=built.graders, workers=settings.grading_workers
+        )
         app.state.queue.start()
         try:
             yield
@@ -82,8 +86,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     def healthz(request: Request) -> dict[str, object]:
         with Session(request.app.state.engine) as session:
             session.execute(text("SELECT 1"))
-        return {"status": "ok", "questions": len(request.app.state.bank.questions),
-                "sandbox": request.app.state.graders.sandbox is not None}
+        return {
+            "status": "ok",
+            "questions": len(request.app.state.bank.questions),
+            "sandbox": request.app.state.graders.sandbox is not None,
+        }
 
     return app
 
@@ -104,9 +111,17 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
             "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
         )
         route = request.scope.get("route")
-        log.info("request", extra={"fields": {
-            "method": request.method, "route": getattr(route, "path", "?"), "status": response.status_code,
-            "ms": round(1000 * (time.perf_counter() - started), 1)}})
+        log.info(
+            "request",
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "route": getattr(route, "path", "?"),
+                    "status": response.status_code,
+                    "ms": round(1000 * (time.perf_counter() - started), 1),
+                }
+            },
+        )
         return response
 
     app.add_middleware(

@@ -3,12 +3,12 @@
 from typing import Any
 
 from fastapi import Request
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from app.auth.csrf import csrf_token
-from app.i18n import current_locale, gettext, locale_from_header, ngettext
+from app.i18n import current_locale, gettext, label, locale_from_header, ngettext
 from app.settings import PROJECT_ROOT
 
 _env = Environment(
@@ -20,6 +20,7 @@ _env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore
 templates = Jinja2Templates(env=_env)
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["current_locale"] = current_locale.get
+templates.env.globals["label"] = label
 
 
 def is_htmx(request: Request) -> bool:
@@ -32,7 +33,9 @@ def request_locale(request: Request) -> str:
     return locale if isinstance(locale, str) else locale_from_header(request.headers.get("accept-language"))
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
     # Templates render right here, in this thread's context, so the contextvar reaches gettext.
     current_locale.set(request_locale(request))
     return templates.TemplateResponse(request, name, context or {}, status_code=status_code)

@@ -32,7 +32,7 @@ from app.grading.freetext import FreeTextGrader, GradeRequest, fit_calibration  
 from app.grading.freetext.reference_rubric import question_from_reference  # noqa: E402
 from app.settings import get_settings  # noqa: E402
 
-RUBRIC_VERSION = "reference-clauses-v1"
+RUBRIC_VERSION = "reference-sentences-v1"
 K_SHOTS = 10
 DRAWS = 5
 SPEED_SAMPLE = 200

@@ -55,7 +55,9 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}, pool_pre_ping=True)
+    engine = create_engine(
+        POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}, pool_pre_ping=True
+    )
     SQLModel.metadata.create_all(engine)
     yield engine
     engine.dispose()
@@ -95,8 +97,9 @@ def csrf_from(html: str) -> str:
 def sign_in(client: TestClient, email: str = "ada@example.com", password: str = PASSWORD) -> str:
     """Signs in through the real form; returns a CSRF token for later posts."""
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token},
-                           follow_redirects=False)
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return csrf_from(client.get("/dashboard").text)
 
@@ -106,7 +109,9 @@ def signed_in(client: TestClient, interviewer: User) -> str:
     return sign_in(client)
 
 
-def wait_for_state(engine: Engine, assessment_id: int, state: AssessmentState, timeout: float = 120.0) -> Assessment:
+def wait_for_state(
+    engine: Engine, assessment_id: int, state: AssessmentState, timeout: float = 120.0
+) -> Assessment:
     deadline = time.monotonic() + timeout
     while True:
         with Session(engine) as s:

@@ -4,7 +4,7 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from app.errors import AppError
+from app.errors import N_, AppError
 
 
 class RateLimited(AppError):
@@ -25,5 +25,5 @@ class RateLimiter:
                 hits.popleft()
             if len(hits) >= limit:
                 wait = int(hits[0] + self._window_s - now) + 1
-                raise RateLimited(f"Too many runs. Try again in {wait} seconds.")
+                raise RateLimited(N_("Too many runs. Try again in %(seconds)s seconds."), seconds=wait)
             hits.append(now)

@@ -10,7 +10,7 @@ from app.answers import service
 from app.answers.rate_limit import RateLimiter
 from app.assessments.service import open_invite
 from app.deps import CsrfChecked, SessionDep, SettingsDep
-from app.errors import Invalid
+from app.errors import N_, Invalid
 from app.models import Assessment, AssessmentState, Candidate
 from app.sandbox.result import SandboxUnavailable
 from app.settings import Settings
@@ -46,10 +46,14 @@ AnswerFields = Annotated[dict[int, str], Depends(answer_fields)]
 
 
 def _limits(settings: Settings) -> service.AnswerLimits:
-    return service.AnswerLimits(text_bytes=settings.max_text_answer_bytes, code_bytes=settings.max_code_answer_bytes)
+    return service.AnswerLimits(
+        text_bytes=settings.max_text_answer_bytes, code_bytes=settings.max_code_answer_bytes
+    )
 
 
-def _page_context(session: SessionDep, assessment: Assessment, candidate: Candidate, token: str) -> dict[str, Any]:
+def _page_context(
+    session: SessionDep, assessment: Assessment, candidate: Candidate, token: str
+) -> dict[str, Any]:
     sheet = service.answer_sheet(session=session, assessment=assessment)
     return {
         "assessment": assessment,
@@ -75,14 +79,24 @@ def answer_page(request: Request, session: SessionDep, invite: Invited, token: s
 
 @router.post("/a/{token}/save", dependencies=[CsrfChecked])
 def save(
-    request: Request, session: SessionDep, settings: SettingsDep, invite: Invited, fields: AnswerFields, token: str
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    invite: Invited,
+    fields: AnswerFields,
+    token: str,
 ) -> Response:
     assessment, _ = invite
     if not fields:
-        raise Invalid("No answer was sent.")
+        raise Invalid(N_("No answer was sent."))
     saved = [
-        service.save_answer(session=session, assessment=assessment, assessment_question_id=aq_id, content=content,
-                            limits=_limits(settings))
+        service.save_answer(
+            session=session,
+            assessment=assessment,
+            assessment_question_id=aq_id,
+            content=content,
+            limits=_limits(settings),
+        )
         for aq_id, content in fields.items()
     ]
     if is_htmx(request):
@@ -95,7 +109,9 @@ def submit(
     request: Request, session: SessionDep, settings: SettingsDep, invite: Invited, fields: AnswerFields
 ) -> Response:
     assessment, candidate = invite
-    first_time = service.submit(session=session, assessment=assessment, final_answers=fields, limits=_limits(settings))
+    first_time = service.submit(
+        session=session, assessment=assessment, final_answers=fields, limits=_limits(settings)
+    )
     if first_time:
         request.app.state.queue.notify()
     response = render(request, "answers/submitted.html", {"candidate": candidate, "again": not first_time})
@@ -118,14 +134,24 @@ def run_examples(
     example_runs.check(key=str(assessment.id), limit=settings.examples_runs_per_minute)
     source = fields.get(assessment_question_id)
     if source is None:
-        raise Invalid("No code was sent.")
-    answer = service.save_answer(session=session, assessment=assessment, assessment_question_id=assessment_question_id,
-                                 content=source, limits=_limits(settings))
+        raise Invalid(N_("No code was sent."))
+    answer = service.save_answer(
+        session=session,
+        assessment=assessment,
+        assessment_question_id=assessment_question_id,
+        content=source,
+        limits=_limits(settings),
+    )
     sandbox = request.app.state.graders.sandbox
     if sandbox is None:
-        raise SandboxUnavailable("Running code is not available on this server right now; your answer is saved.")
+        raise SandboxUnavailable(
+            N_("Running code is not available on this server right now; your answer is saved.")
+        )
     results = service.run_visible_examples(
-        session=session, assessment=assessment, assessment_question_id=assessment_question_id, source=source,
+        session=session,
+        assessment=assessment,
+        assessment_question_id=assessment_question_id,
+        source=source,
         sandbox=sandbox,
     )
     context = {"results": results, "answer": answer, "aq_id": assessment_question_id, "token": token}

@@ -3,18 +3,19 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from app.assessments.service import assessment_questions
 from app.bank.schema import Question
 from app.bank.sync import question_at_version
-from app.errors import Conflict, Invalid, NotFound, TooLarge
+from app.errors import N_, Conflict, Invalid, NotFound, TooLarge
 from app.grading.jobs import create_jobs
+
 if TYPE_CHECKING:
-    from app.grading.code import TestResult
+    from app.grading.code import CodeGrade
     from app.sandbox import Sandbox
 
 from app.models import Answer, Assessment, AssessmentQuestion, AssessmentState, utcnow
@@ -43,13 +44,17 @@ class AnswerLimits:
 
 def answer_sheet(*, session: Session, assessment: Assessment) -> list[SheetItem]:
     rows = assessment_questions(session=session, assessment=assessment)
+    ids = [row.id for row in rows]
     answers = {
-        a.assessment_question_id: a
-        for a in session.exec(select(Answer).where(Answer.assessment_question_id.in_([r.id for r in rows]))).all()  # type: ignore[union-attr]
+        answer.assessment_question_id: answer
+        for answer in session.exec(select(Answer).where(col(Answer.assessment_question_id).in_(ids)))
     }
     return [
-        SheetItem(row, question_at_version(session=session, question_id=row.question_id, version=row.rubric_version),
-                  answers.get(row.id))  # type: ignore[arg-type]
+        SheetItem(
+            row,
+            question_at_version(session=session, question_id=row.question_id, version=row.rubric_version),
+            answers.get(row.id) if row.id is not None else None,
+        )
         for row in rows
     ]
 
@@ -75,21 +80,32 @@ def start(*, session: Session, assessment: Assessment) -> None:
 
 def _check_open(*, assessment: Assessment, sheet: list[SheetItem]) -> None:
     if assessment.state in (AssessmentState.submitted, AssessmentState.graded):
-        raise Conflict("These answers were already submitted and can no longer change.")
+        raise Conflict(N_("These answers were already submitted and can no longer change."))
     end = deadline(assessment=assessment, sheet=sheet)
     if end is not None and utcnow() > end + DEADLINE_GRACE:
-        raise Conflict("Time is up: answers can no longer change. Your saved answers are kept; please submit.")
+        raise Conflict(
+            N_("Time is up: answers can no longer change. Your saved answers are kept; please submit.")
+        )
 
 
 def _check_size(*, item: SheetItem, content: str, limits: AnswerLimits) -> None:
     limit = limits.code_bytes if item.question.kind == "code" else limits.text_bytes
     size = len(content.encode())
     if size > limit:
-        raise TooLarge(f"This answer is {size:,} bytes; the limit is {limit:,}. Nothing was saved; shorten it.")
+        raise TooLarge(
+            N_("This answer is %(size)s bytes; the limit is %(limit)s. Nothing was saved; shorten it."),
+            size=f"{size:,}",
+            limit=f"{limit:,}",
+        )
 
 
 def save_answer(
-    *, session: Session, assessment: Assessment, assessment_question_id: int, content: str, limits: AnswerLimits
+    *,
+    session: Session,
+    assessment: Assessment,
+    assessment_question_id: int,
+    content: str,
+    limits: AnswerLimits,
 ) -> Answer:
     sheet = answer_sheet(session=session, assessment=assessment)
     _check_open(assessment=assessment, sheet=sheet)
@@ -104,7 +120,7 @@ def _item(sheet: list[SheetItem], assessment_question_id: int) -> SheetItem:
     for item in sheet:
         if item.assessment_question.id == assessment_question_id:
             return item
-    raise NotFound("No such question in this assessment.")
+    raise NotFound(N_("No such question in this assessment."))
 
 
 def _store(*, session: Session, item: SheetItem, content: str) -> Answer:
@@ -128,14 +144,16 @@ def submit(
     if assessment.state in (AssessmentState.submitted, AssessmentState.graded):
         return False
     sheet = answer_sheet(session=session, assessment=assessment)
-    late = (end := deadline(assessment=assessment, sheet=sheet)) is not None and utcnow() > end + DEADLINE_GRACE
+    late = (
+        end := deadline(assessment=assessment, sheet=sheet)
+    ) is not None and utcnow() > end + DEADLINE_GRACE
     for aq_id, content in final_answers.items():
         item = _item(sheet, aq_id)
         _check_size(item=item, content=content, limits=limits)
         if not late:  # after the deadline only what was saved in time counts
             _store(session=session, item=item, content=content)
     # A conditional update, so two submits racing each other queue grading only once.
-    claimed = session.execute(
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(Assessment)
         .where(col(Assessment.id) == assessment.id, col(Assessment.state).in_(OPEN_STATES))
         .values(state=AssessmentState.submitted, submitted_at=utcnow())
@@ -151,11 +169,11 @@ def submit(
 
 def run_visible_examples(
     *, session: Session, assessment: Assessment, assessment_question_id: int, source: str, sandbox: "Sandbox"
-) -> list["TestResult"]:
+) -> "CodeGrade":
     """The candidate's code against the visible examples only; hidden tests never leave the grader."""
     from app.grading.code import run_examples
 
     item = _item(answer_sheet(session=session, assessment=assessment), assessment_question_id)
     if item.question.code is None:
-        raise Invalid("This question is not a coding task.")
+        raise Invalid(N_("This question is not a coding task."))
     return run_examples(source=source, spec=item.question.code, sandbox=sandbox)

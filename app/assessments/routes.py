@@ -49,12 +49,20 @@ def create_candidate(
     locale: Annotated[str, Form(max_length=5)] = "en",
 ) -> Response:
     assessment = service.create_candidate(
-        session=session, bank=_bank(request), owner=user, name=name, email=email, profile_id=profile_id, locale=locale
+        session=session,
+        bank=_bank(request),
+        owner=user,
+        name=name,
+        email=email,
+        profile_id=profile_id,
+        locale=locale,
     )
     return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
 
 
-def _detail_context(request: Request, session: SessionDep, user: CurrentUser, assessment_id: int) -> dict[str, Any]:
+def _detail_context(
+    request: Request, session: SessionDep, user: CurrentUser, assessment_id: int
+) -> dict[str, Any]:
     assessment, candidate = service.get_assessment(session=session, user=user, assessment_id=assessment_id)
     return {
         "user": user,
@@ -68,12 +76,16 @@ def _detail_context(request: Request, session: SessionDep, user: CurrentUser, as
 
 
 @router.get("/assessments/{assessment_id}")
-def assessment_detail(request: Request, session: SessionDep, user: CurrentUser, assessment_id: int) -> Response:
+def assessment_detail(
+    request: Request, session: SessionDep, user: CurrentUser, assessment_id: int
+) -> Response:
     return render(request, "assessments/detail.html", _detail_context(request, session, user, assessment_id))
 
 
 @router.get("/assessments/{assessment_id}/swap")
-def swap_page(request: Request, session: SessionDep, user: CurrentUser, assessment_id: int, replace: str) -> Response:
+def swap_page(
+    request: Request, session: SessionDep, user: CurrentUser, assessment_id: int, replace: str
+) -> Response:
     context = _detail_context(request, session, user, assessment_id)
     context["replace"] = replace
     context["options"] = service.replacement_options(
@@ -93,8 +105,9 @@ def swap(
     replacement: Annotated[str, Form(max_length=80)],
 ) -> Response:
     assessment, _ = service.get_assessment(session=session, user=user, assessment_id=assessment_id)
-    service.swap_question(session=session, bank=_bank(request), assessment=assessment, replace=replace,
-                          replacement=replacement)
+    service.swap_question(
+        session=session, bank=_bank(request), assessment=assessment, replace=replace, replacement=replacement
+    )
     if is_htmx(request):
         context = _detail_context(request, session, user, assessment_id)
         return render(request, "assessments/partials/question_set.html", context)
@@ -102,7 +115,9 @@ def swap(
 
 
 @router.post("/assessments/{assessment_id}/invite", dependencies=[CsrfChecked])
-def invite(request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep, assessment_id: int) -> Response:
+def invite(
+    request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep, assessment_id: int
+) -> Response:
     assessment, _ = service.get_assessment(session=session, user=user, assessment_id=assessment_id)
     token = service.issue_invite(session=session, assessment=assessment, ttl_hours=settings.invite_ttl_hours)
     context = _detail_context(request, session, user, assessment_id)
@@ -110,4 +125,3 @@ def invite(request: Request, session: SessionDep, user: CurrentUser, settings: S
     context["invite_url"] = str(request.url_for("answer_page", token=token))
     template = "assessments/partials/invite.html" if is_htmx(request) else "assessments/detail.html"
     return render(request, template, context)
-

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.bank.loader import Bank
 from app.bank.selection import select_questions
 from app.bank.swap import swap_options
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from app.i18n import LOCALES
 from app.models import Assessment, AssessmentQuestion, AssessmentState, Candidate, User, utcnow
 
@@ -55,16 +55,30 @@ def create_candidate(
 ) -> Assessment:
     name, email = name.strip(), email.strip().lower()
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise Invalid(f"The name must have 1 to {MAX_NAME_LENGTH} characters.")
+        raise Invalid(N_("The name must have 1 to %(max)s characters."), max=MAX_NAME_LENGTH)
     if "@" not in email or len(email) > MAX_EMAIL_LENGTH:
-        raise Invalid("Enter a valid email address.")
+        raise Invalid(N_("Enter a valid email address."))
     if locale not in LOCALES:
-        raise Invalid(f"Unsupported language {locale!r}.")
+        raise Invalid(N_("Unsupported language %(locale)r."), locale=locale)
     if profile_id not in bank.profiles:
-        raise Invalid(f"Unknown profile {profile_id!r}.")
+        raise Invalid(N_("Unknown profile %(profile)r."), profile=profile_id)
     candidate = Candidate(name=name, email=email, locale=locale, owner_id=_id(owner))
     session.add(candidate)
     session.flush()
+    assessment = _propose(session=session, bank=bank, candidate=candidate, profile_id=profile_id)
+    session.commit()
+    return assessment
+
+
+def add_assessment(
+    *, session: Session, bank: Bank, owner: User, candidate_id: int, profile_id: str
+) -> Assessment:
+    """Another round for an existing candidate; questions they have seen are never proposed again."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.owner_id != owner.id:
+        raise NotFound(N_("No such candidate."))
+    if profile_id not in bank.profiles:
+        raise Invalid(N_("Unknown profile %(profile)r."), profile=profile_id)
     assessment = _propose(session=session, bank=bank, candidate=candidate, profile_id=profile_id)
     session.commit()
     return assessment
@@ -100,7 +114,7 @@ def get_assessment(*, session: Session, user: User, assessment_id: int) -> tuple
     assessment = session.get(Assessment, assessment_id)
     candidate = session.get(Candidate, assessment.candidate_id) if assessment else None
     if assessment is None or candidate is None or candidate.owner_id != user.id:
-        raise NotFound("No such assessment.")
+        raise NotFound(N_("No such assessment."))
     return assessment, candidate
 
 
@@ -123,13 +137,13 @@ def assessment_questions(*, session: Session, assessment: Assessment) -> Sequenc
 
 def _require_draft(assessment: Assessment) -> None:
     if assessment.state not in (AssessmentState.draft, AssessmentState.invited):
-        raise Conflict("The candidate has started; the question set can no longer change.")
+        raise Conflict(N_("The candidate has started; the question set can no longer change."))
 
 
 def replacement_options(*, session: Session, bank: Bank, assessment: Assessment, replace: str) -> list[Any]:
     current = [aq.question_id for aq in assessment_questions(session=session, assessment=assessment)]
     if replace not in current:
-        raise NotFound("That question is not in this set.")
+        raise NotFound(N_("That question is not in this set."))
     return swap_options(
         bank=bank,
         profile_id=assessment.profile_id,
@@ -140,12 +154,16 @@ def replacement_options(*, session: Session, bank: Bank, assessment: Assessment,
     )
 
 
-def swap_question(*, session: Session, bank: Bank, assessment: Assessment, replace: str, replacement: str) -> None:
+def swap_question(
+    *, session: Session, bank: Bank, assessment: Assessment, replace: str, replacement: str
+) -> None:
     _require_draft(assessment)
-    options = {option.question_id: option for option in
-               replacement_options(session=session, bank=bank, assessment=assessment, replace=replace)}
+    options = {
+        option.question_id: option
+        for option in replacement_options(session=session, bank=bank, assessment=assessment, replace=replace)
+    }
     if replacement not in options:
-        raise Invalid("That replacement would break the profile's coverage or repeat a question.")
+        raise Invalid(N_("That replacement would break the profile's coverage or repeat a question."))
     row = session.exec(
         select(AssessmentQuestion).where(
             AssessmentQuestion.assessment_id == assessment.id, AssessmentQuestion.question_id == replace
@@ -172,16 +190,18 @@ def issue_invite(*, session: Session, assessment: Assessment, ttl_hours: int) ->
 
 def open_invite(*, session: Session, token: str) -> tuple[Assessment, Candidate]:
     if not 20 <= len(token) <= 100:
-        raise NotFound("This invite link is not valid.")
-    assessment = session.exec(select(Assessment).where(Assessment.invite_token_hash == hash_token(token))).first()
+        raise NotFound(N_("This invite link is not valid."))
+    assessment = session.exec(
+        select(Assessment).where(Assessment.invite_token_hash == hash_token(token))
+    ).first()
     if assessment is None:
-        raise NotFound("This invite link is not valid.")
+        raise NotFound(N_("This invite link is not valid."))
     expired = assessment.invite_expires_at is not None and assessment.invite_expires_at < utcnow()
     if expired and assessment.state in (AssessmentState.invited, AssessmentState.in_progress):
-        raise Forbidden("This invite link has expired. Ask your interviewer for a new one.")
+        raise Forbidden(N_("This invite link has expired. Ask your interviewer for a new one."))
     candidate = session.get(Candidate, assessment.candidate_id)
     if candidate is None:
-        raise NotFound("This invite link is not valid.")
+        raise NotFound(N_("This invite link is not valid."))
     return assessment, candidate
 
 

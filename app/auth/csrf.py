@@ -5,7 +5,7 @@ import secrets
 
 from fastapi import Request
 
-from app.errors import Forbidden
+from app.errors import N_, Forbidden
 
 SESSION_KEY = "csrf"
 FORM_FIELD = "csrf_token"
@@ -28,4 +28,6 @@ async def require_csrf(request: Request) -> None:
         value = form.get(FORM_FIELD)
         sent = value if isinstance(value, str) else None
     if not isinstance(expected, str) or sent is None or not hmac.compare_digest(expected, sent):
-        raise Forbidden("The form has expired or did not come from this site. Reload the page and try again.")
+        raise Forbidden(
+            N_("The form has expired or did not come from this site. Reload the page and try again.")
+        )

@@ -31,7 +31,9 @@ def login(
     try:
         user = service.authenticate(session=session, email=email, password=password)
     except service.InvalidCredentials as exc:
-        return render(request, "auth/login.html", {"error": gettext(exc.message), "email": email}, status_code=401)
+        return render(
+            request, "auth/login.html", {"error": exc.translated(gettext), "email": email}, status_code=401
+        )
     request.session.clear()  # a new session on sign-in: no fixation
     request.session["user_id"] = user.id
     return RedirectResponse("/dashboard", status_code=303)

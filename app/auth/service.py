@@ -5,7 +5,7 @@ import secrets
 from sqlmodel import Session, select
 
 from app.auth.passwords import hash_password, verify_password
-from app.errors import Conflict, Invalid
+from app.errors import N_, Conflict, Invalid
 from app.models import User
 
 MIN_PASSWORD_LENGTH = 10
@@ -19,13 +19,17 @@ class InvalidCredentials(Invalid):
 def create_user(*, session: Session, email: str, name: str, password: str, locale: str = "en") -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise Invalid("Enter a valid email address.")
+        raise Invalid(N_("Enter a valid email address."))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise Invalid(N_("The password needs at least %(n)s characters."), n=MIN_PASSWORD_LENGTH)
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise Conflict("An account with this email already exists.")
-    user = User(email=email, name=name.strip()[:200] or email, password_hash=hash_password(password),
-                locale=locale if locale in SUPPORTED_LOCALES else "en")
+        raise Conflict(N_("An account with this email already exists."))
+    user = User(
+        email=email,
+        name=name.strip()[:200] or email,
+        password_hash=hash_password(password),
+        locale=locale if locale in SUPPORTED_LOCALES else "en",
+    )
     session.add(user)
     session.commit()
     session.refresh(user)
@@ -37,13 +41,13 @@ def authenticate(*, session: Session, email: str, password: str) -> User:
     # Verify against a dummy hash when the user is unknown so timing does not reveal accounts.
     stored = user.password_hash if user else _DUMMY_HASH
     if not verify_password(stored, password) or user is None:
-        raise InvalidCredentials("Wrong email or password.")
+        raise InvalidCredentials(N_("Wrong email or password."))
     return user
 
 
 def set_locale(*, session: Session, user: User, locale: str) -> User:
     if locale not in SUPPORTED_LOCALES:
-        raise Invalid(f"Unsupported language {locale!r}.")
+        raise Invalid(N_("Unsupported language %(locale)r."), locale=locale)
     user.locale = locale
     session.add(user)
     session.commit()

@@ -152,6 +152,7 @@ def _code_problems(loaded: LoadedQuestion) -> list[Problem]:
     tests: list[tuple[str, int, CallTest | CheckTest]] = [
         ("examples", i, t) for i, t in enumerate(spec.examples)
     ]
+    tests += [("hidden_tests", i, t) for i, t in enumerate(spec.hidden_tests)]
     for group, index, test in tests:
         where = f"code.{group}.{index}"
         if isinstance(test, CallTest):

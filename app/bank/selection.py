@@ -3,8 +3,8 @@
 Rules, in priority order:
 1. Eligible: the question lists the profile, its difficulty is inside the profile's band and this
    candidate has not seen it (`exclude`). The set must fit the profile's time budget. When the bank
-   cannot satisfy the profile, `Invalid` is raised rather than returning a short set: a set with
-   missing questions would grade the candidate against a different standard than the others.
+   cannot satisfy the profile, `Invalid` (a translatable message) is raised rather than returning a
+   short set: a set with missing questions would grade the candidate by a different standard.
 2. Coverage: each slot goes to the weighted topic furthest below its share of the set
    (weight / total weight x set size). Code slots are filled first because code questions are
    scarcer; a question tagged with several profile topics counts as a fraction of each.
@@ -18,11 +18,11 @@ import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from app.bank.loader import Bank, LoadedQuestion
 from app.bank.schema import Profile
-from app.errors import Invalid, NotFound
+from app.errors import N_, Invalid, NotFound
 
 Kind = Literal["text", "code"]
 KINDS: tuple[Kind, ...] = ("code", "text")  # fill order: the scarcer kind first
@@ -70,7 +70,7 @@ def get_profile(bank: Bank, profile_id: str) -> Profile:
     try:
         return bank.profiles[profile_id]
     except KeyError:
-        raise NotFound(f"unknown interview profile {profile_id!r}") from None
+        raise NotFound(N_("Unknown interview profile %(profile)r."), profile=profile_id) from None
 
 
 def eligible_questions(
@@ -105,16 +105,43 @@ def cheapest_minutes(pool: Sequence[LoadedQuestion], needed: Mapping[Kind, int])
     return total
 
 
-def shortfall(*, profile: Profile, pool: Sequence[LoadedQuestion]) -> str | None:
-    """Why `pool` cannot fill the profile, or None when it can."""
+@dataclass(frozen=True)
+class Shortfall:
+    """Why a pool of questions cannot fill a profile, as a gettext msgid and its parameters."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __str__(self) -> str:
+        return self.template % self.params
+
+
+def shortfall(*, profile: Profile, pool: Sequence[LoadedQuestion], seen: int = 0) -> Shortfall | None:
+    """Why `pool` cannot fill the profile, or None when it can; `seen` counts questions excluded as seen."""
     low, high = profile.difficulty
     for kind, count in slots(profile).items():
         available = sum(1 for q in pool if q.question.kind == kind)
         if available < count:
-            return f"needs {count} {kind} questions at difficulty {low}-{high}, only {available} available"
+            template = (
+                N_(
+                    "Profile %(profile)r needs %(count)s %(kind)s questions at difficulty %(low)s-%(high)s; "
+                    "only %(available)s are available (%(seen)s excluded as already seen by the candidate)."
+                )
+                if seen
+                else N_(
+                    "Profile %(profile)r needs %(count)s %(kind)s questions at difficulty %(low)s-%(high)s; "
+                    "only %(available)s are available."
+                )
+            )
+            params = {"profile": profile.id, "count": count, "kind": kind, "low": low, "high": high}
+            return Shortfall(template, params | {"available": available, "seen": seen})
     cheapest = cheapest_minutes(pool, slots(profile))
     if cheapest is not None and cheapest > profile.minutes:
-        return f"the shortest possible set takes {cheapest} minutes, over the {profile.minutes}-minute budget"
+        template = N_(
+            "Profile %(profile)r cannot fit its %(budget)s-minute budget: "
+            "the shortest possible set takes %(minutes)s minutes."
+        )
+        return Shortfall(template, {"profile": profile.id, "budget": profile.minutes, "minutes": cheapest})
     return None
 
 
@@ -160,10 +187,9 @@ def select_questions(
     """Choose the set for one candidate; `exclude` holds the questions this candidate has already seen."""
     profile = get_profile(bank, profile_id)
     pool = eligible_questions(bank=bank, profile=profile, exclude=exclude)
-    problem = shortfall(profile=profile, pool=pool)
+    problem = shortfall(profile=profile, pool=pool, seen=len(exclude))
     if problem is not None:
-        history = f" after excluding {len(exclude)} question(s) already seen" if exclude else ""
-        raise Invalid(f"the bank cannot fill profile {profile_id!r}{history}: {problem}")
+        raise Invalid(problem.template, **problem.params)
 
     rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret
     question_rank = {q.question.id: rng.random() for q in pool}

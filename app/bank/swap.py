@@ -25,7 +25,7 @@ from app.bank.selection import (
     topic_coverage,
     topic_shares,
 )
-from app.errors import Invalid
+from app.errors import N_, Invalid
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,12 @@ def swap_options(
     """Questions that can take `replace`'s place in `current`, best first."""
     profile = get_profile(bank, profile_id)
     if replace not in current:
-        raise Invalid(f"question {replace!r} is not in the current set")
+        raise Invalid(N_("Question %(question)r is not in the current set."), question=replace)
     unknown = [question_id for question_id in current if question_id not in bank.questions]
     if unknown:
-        raise Invalid(f"the current set names questions missing from the bank: {', '.join(unknown)}")
+        raise Invalid(
+            N_("The set names questions missing from the bank: %(questions)s."), questions=", ".join(unknown)
+        )
     outgoing = bank.questions[replace]
     staying = [bank.questions[question_id] for question_id in current if question_id != replace]
     minutes_left = profile.minutes - sum(q.question.minutes for q in staying)

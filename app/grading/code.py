@@ -22,7 +22,7 @@ SHOWN_CHARS = 200  # of an expected or returned value in a detail
 SHOWN_OUTPUT_CHARS = 4000  # of the program's stdout and stderr in a grade
 
 
-class TestVerdict(str, Enum):
+class CaseVerdict(str, Enum):
     passed = "passed"
     wrong_answer = "wrong_answer"
     error = "error"
@@ -30,10 +30,10 @@ class TestVerdict(str, Enum):
     memory_limit = "memory_limit"
 
 
-class TestResult(BaseModel):
+class CaseResult(BaseModel):
     index: int
     kind: Literal["call", "check"]
-    verdict: TestVerdict
+    verdict: CaseVerdict
     weight: float
     points: float
     detail: str = ""  # a short diff, or the last line of the traceback
@@ -45,7 +45,7 @@ class TestResult(BaseModel):
 class CodeGrade(BaseModel):
     points: float
     max_points: float
-    tests: list[TestResult]
+    tests: list[CaseResult]
     run_verdict: Verdict
     run_detail: str
     cpu_seconds: float
@@ -91,14 +91,14 @@ def parse_expected(test: CallTest) -> Any:
         raise Invalid(f"expected value {test.expected!r} is not a Python literal: {error}") from error
 
 
-def _judge_call(index: int, test: CallTest, record: dict[str, Any]) -> TestResult:
+def _judge_call(index: int, test: CallTest, record: dict[str, Any]) -> CaseResult:
     expected = parse_expected(test)
     got = decode(record.get("value"))
     passed = values_equal(expected, got, test.tolerance)
-    return TestResult(
+    return CaseResult(
         index=index,
         kind="call",
-        verdict=TestVerdict.passed if passed else TestVerdict.wrong_answer,
+        verdict=CaseVerdict.passed if passed else CaseVerdict.wrong_answer,
         weight=test.weight,
         points=test.weight if passed else 0.0,
         detail="" if passed else f"expected {_shown(expected)}, got {_shown(got)}",
@@ -109,29 +109,29 @@ def _judge_call(index: int, test: CallTest, record: dict[str, Any]) -> TestResul
 
 
 _RECORD_VERDICTS = {
-    "passed": TestVerdict.passed,
-    "error": TestVerdict.error,
-    "time_limit": TestVerdict.time_limit,
-    "memory_limit": TestVerdict.memory_limit,
+    "passed": CaseVerdict.passed,
+    "error": CaseVerdict.error,
+    "time_limit": CaseVerdict.time_limit,
+    "memory_limit": CaseVerdict.memory_limit,
 }
 _RUN_VERDICTS = {
-    Verdict.time_limit: TestVerdict.time_limit,
-    Verdict.memory_limit: TestVerdict.memory_limit,
+    Verdict.time_limit: CaseVerdict.time_limit,
+    Verdict.memory_limit: CaseVerdict.memory_limit,
 }
 
 
-def _without_record(suite: SuiteRun) -> tuple[TestVerdict, str]:
+def _without_record(suite: SuiteRun) -> tuple[CaseVerdict, str]:
     """The verdict of a test that reported nothing: the load failed, or the run died."""
     if suite.load is not None and suite.load.get("status") != "loaded":
-        verdict = _RECORD_VERDICTS.get(str(suite.load.get("status")), TestVerdict.error)
+        verdict = _RECORD_VERDICTS.get(str(suite.load.get("status")), CaseVerdict.error)
         return verdict, f"the code could not be loaded: {suite.load.get('detail') or verdict.value}"
     run = suite.run
     if run.verdict is Verdict.ok:
-        return TestVerdict.error, "the program exited before this test finished"
-    return _RUN_VERDICTS.get(run.verdict, TestVerdict.error), run.detail or run.verdict.value
+        return CaseVerdict.error, "the program exited before this test finished"
+    return _RUN_VERDICTS.get(run.verdict, CaseVerdict.error), run.detail or run.verdict.value
 
 
-def _judge(index: int, test: CallTest | CheckTest, suite: SuiteRun) -> TestResult:
+def _judge(index: int, test: CallTest | CheckTest, suite: SuiteRun) -> CaseResult:
     record = suite.records.get(index)
     if record is not None and record.get("status") == "returned" and isinstance(test, CallTest):
         return _judge_call(index, test, record)
@@ -140,15 +140,15 @@ def _judge(index: int, test: CallTest | CheckTest, suite: SuiteRun) -> TestResul
         detail = str(record.get("detail", ""))[:SHOWN_CHARS]
     else:
         verdict, detail = _without_record(suite)
-    if verdict is TestVerdict.time_limit and not detail:
+    if verdict is CaseVerdict.time_limit and not detail:
         detail = "CPU or wall-clock budget of the test exceeded"
     is_call = isinstance(test, CallTest)
-    return TestResult(
+    return CaseResult(
         index=index,
         kind="call" if is_call else "check",
         verdict=verdict,
         weight=test.weight,
-        points=test.weight if verdict is TestVerdict.passed else 0.0,
+        points=test.weight if verdict is CaseVerdict.passed else 0.0,
         detail=detail,
         args=test.args if isinstance(test, CallTest) else None,
         expected=test.expected if isinstance(test, CallTest) else None,
@@ -165,7 +165,9 @@ def _grade(*, source: str, spec: CodeSpec, sandbox: Sandbox, tests: list[CallTes
         preamble=spec.preamble,
         entry_point=spec.entry_point,
         tests=[
-            SuiteTest(kind="call", args=test.args) if isinstance(test, CallTest) else SuiteTest(kind="check", script=test.script)
+            SuiteTest(kind="call", args=test.args)
+            if isinstance(test, CallTest)
+            else SuiteTest(kind="check", script=test.script)
             for test in tests
         ],
         per_test=sandbox.limits_for(spec.limits),

@@ -6,7 +6,9 @@ job is retried at start-up, up to the configured number of attempts.
 
 from collections.abc import Sequence
 
-from sqlalchemy import update
+from typing import Any
+
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from app.models import GradingJob, JobState, utcnow
@@ -23,10 +25,10 @@ def claim_next(*, session: Session) -> GradingJob | None:
     ).all()
     for job_id in candidates:
         # Only one worker wins the conditional update; the others move on to the next job.
-        claimed = session.execute(
+        claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             update(GradingJob)
             .where(col(GradingJob.id) == job_id, col(GradingJob.state) == JobState.queued)
-            .values(state=JobState.running, started_at=utcnow(), attempts=GradingJob.attempts + 1)  # type: ignore[operator]
+            .values(state=JobState.running, started_at=utcnow(), attempts=GradingJob.attempts + 1)
         )
         session.commit()
         if claimed.rowcount == 1:
@@ -34,7 +36,9 @@ def claim_next(*, session: Session) -> GradingJob | None:
     return None
 
 
-def finish(*, session: Session, job: GradingJob, state: JobState = JobState.done, error: str | None = None) -> None:
+def finish(
+    *, session: Session, job: GradingJob, state: JobState = JobState.done, error: str | None = None
+) -> None:
     job.state = state
     job.error = error[:2000] if error else None
     job.finished_at = utcnow()
@@ -57,13 +61,20 @@ def recover_interrupted(*, session: Session, max_attempts: int) -> int:
     """Jobs left running by a crash go back to the queue (or fail once out of attempts)."""
     stuck = session.exec(select(GradingJob).where(GradingJob.state == JobState.running)).all()
     for job in stuck:
-        fail(session=session, job=job, error="interrupted: the grader stopped while grading", max_attempts=max_attempts)
+        fail(
+            session=session,
+            job=job,
+            error="interrupted: the grader stopped while grading",
+            max_attempts=max_attempts,
+        )
     return len(stuck)
 
 
 def requeue_awaiting_sandbox(*, session: Session) -> int:
-    result = session.execute(
-        update(GradingJob).where(col(GradingJob.state) == JobState.awaiting_sandbox).values(state=JobState.queued)
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(GradingJob)
+        .where(col(GradingJob.state) == JobState.awaiting_sandbox)
+        .values(state=JobState.queued)
     )
     session.commit()
     return int(result.rowcount)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from app.answers.service import SheetItem, answer_sheet
-from app.errors import Invalid, NotFound
+from app.errors import N_, Invalid, NotFound
 from app.models import Assessment, Grade, GradingJob, JobState, Override, User
 
 
@@ -82,8 +82,13 @@ class AssessmentResult:
 def assessment_result(*, session: Session, assessment: Assessment) -> AssessmentResult:
     sheet = answer_sheet(session=session, assessment=assessment)
     ids = [item.assessment_question.id for item in sheet]
-    grades = {g.assessment_question_id: g for g in session.exec(select(Grade).where(col(Grade.assessment_question_id).in_(ids)))}
-    job_rows = session.exec(select(GradingJob).where(col(GradingJob.assessment_question_id).in_(ids)).order_by(col(GradingJob.id)))
+    grades = {
+        g.assessment_question_id: g
+        for g in session.exec(select(Grade).where(col(Grade.assessment_question_id).in_(ids)))
+    }
+    job_rows = session.exec(
+        select(GradingJob).where(col(GradingJob.assessment_question_id).in_(ids)).order_by(col(GradingJob.id))
+    )
     latest_jobs = {job.assessment_question_id: job for job in job_rows}
     overrides: dict[int, list[Override]] = defaultdict(list)
     for override in session.exec(
@@ -111,23 +116,29 @@ def assessment_result(*, session: Session, assessment: Assessment) -> Assessment
 
 
 def add_override(
-    *, session: Session, user: User, result: QuestionResult, key_point_id: str | None, after: float, reason: str
+    *,
+    session: Session,
+    user: User,
+    result: QuestionResult,
+    key_point_id: str | None,
+    after: float,
+    reason: str,
 ) -> Override:
     reason = reason.strip()
     if not 3 <= len(reason) <= 2000:
-        raise Invalid("Give a reason for the change (3 to 2,000 characters).")
+        raise Invalid(N_("Give a reason for the change (3 to 2,000 characters)."))
     if result.grade is None:
-        raise Invalid("This answer has no machine grade yet; wait for grading to finish.")
+        raise Invalid(N_("This answer has no machine grade yet; wait for grading to finish."))
     if key_point_id is None:
         if not 0 <= after <= result.max_points:
-            raise Invalid(f"The score must be between 0 and {result.max_points:g}.")
+            raise Invalid(N_("The score must be between 0 and %(max)s."), max=f"{result.max_points:g}")
         before = result.points if result.points is not None else 0.0
     else:
         machine_credit = result.machine_key_point_credit
         if key_point_id not in machine_credit:
-            raise NotFound("No such key point for this question.")
+            raise NotFound(N_("No such key point for this question."))
         if not 0 <= after <= 1:
-            raise Invalid("A key point's credit must be between 0 and 1.")
+            raise Invalid(N_("A key point's credit must be between 0 and 1."))
         previous = result.key_point_overrides.get(key_point_id)
         before = previous.after if previous else machine_credit[key_point_id]
     override = Override(

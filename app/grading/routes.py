@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.assessments.service import get_assessment
 from app.deps import CsrfChecked, CurrentUser, SessionDep
-from app.errors import NotFound
+from app.errors import N_, NotFound
 from app.grading.results import add_override, assessment_result
 from app.templating import is_htmx, render
 
@@ -18,8 +18,13 @@ router = APIRouter()
 def result_page(request: Request, session: SessionDep, user: CurrentUser, assessment_id: int) -> Response:
     assessment, candidate = get_assessment(session=session, user=user, assessment_id=assessment_id)
     result = assessment_result(session=session, assessment=assessment)
-    context = {"user": user, "assessment": assessment, "candidate": candidate, "result": result,
-               "bank": request.app.state.bank}
+    context = {
+        "user": user,
+        "assessment": assessment,
+        "candidate": candidate,
+        "result": result,
+        "bank": request.app.state.bank,
+    }
     return render(request, "grading/result.html", context)
 
 
@@ -38,13 +43,24 @@ def override(
     result = assessment_result(session=session, assessment=assessment)
     question = next((q for q in result.questions if q.item.assessment_question.id == aq_id), None)
     if question is None:
-        raise NotFound("No such question in this assessment.")
-    add_override(session=session, user=user, result=question, key_point_id=key_point_id or None, after=after,
-                 reason=reason)
+        raise NotFound(N_("No such question in this assessment."))
+    add_override(
+        session=session,
+        user=user,
+        result=question,
+        key_point_id=key_point_id or None,
+        after=after,
+        reason=reason,
+    )
     if not is_htmx(request):
         return RedirectResponse(f"/assessments/{assessment_id}/result#q{aq_id}", status_code=303)
     result = assessment_result(session=session, assessment=assessment)
     updated = next(q for q in result.questions if q.item.assessment_question.id == aq_id)
-    context = {"user": user, "assessment": assessment, "candidate": candidate, "q": updated,
-               "bank": request.app.state.bank}
+    context = {
+        "user": user,
+        "assessment": assessment,
+        "candidate": candidate,
+        "q": updated,
+        "bank": request.app.state.bank,
+    }
     return render(request, "grading/partials/question_result.html", context)

@@ -9,8 +9,16 @@ from sqlmodel import Session, col, select
 from app.bank.schema import Question
 from app.bank.sync import question_at_version
 from app.grading import jobs
-from app.models import Answer, Assessment, AssessmentQuestion, AssessmentState, Candidate, Grade, GradingJob, JobState
-
+from app.models import (
+    Answer,
+    Assessment,
+    AssessmentQuestion,
+    AssessmentState,
+    Candidate,
+    Grade,
+    GradingJob,
+    JobState,
+)
 from app.sandbox.result import SandboxUnavailable
 
 if TYPE_CHECKING:
@@ -47,11 +55,15 @@ def grade_answer(
 
         assert question.code is not None
         code_grade = grade_code(source=content, spec=question.code, sandbox=graders.sandbox)
-        return GradeOutcome(code_grade.points, code_grade.max_points, code_grade.model_dump(mode="json"), "sandbox")
+        return GradeOutcome(
+            code_grade.points, code_grade.max_points, code_grade.model_dump(mode="json"), "sandbox"
+        )
     text_grade = graders.free_text.grade(
         answer=content, question=question, rubric_version=rubric_version, language=language
     )
-    return GradeOutcome(text_grade.points, text_grade.max_points, text_grade.model_dump(mode="json"), text_grade.encoder)
+    return GradeOutcome(
+        text_grade.points, text_grade.max_points, text_grade.model_dump(mode="json"), text_grade.encoder
+    )
 
 
 def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
@@ -74,7 +86,9 @@ def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
         return
     except Exception as exc:  # any grading failure is recorded on the job and retried
         log.exception("grading job %s failed", job.id)
-        jobs.fail(session=session, job=job, error=f"{type(exc).__name__}: {exc}", max_attempts=graders.max_attempts)
+        jobs.fail(
+            session=session, job=job, error=f"{type(exc).__name__}: {exc}", max_attempts=graders.max_attempts
+        )
         return
     _store_grade(session=session, aq=aq, outcome=outcome)
     jobs.finish(session=session, job=job)
@@ -92,8 +106,12 @@ def _store_grade(*, session: Session, aq: AssessmentQuestion, outcome: GradeOutc
 
 
 def mark_graded_when_complete(*, session: Session, assessment: Assessment) -> None:
-    aq_ids = session.exec(select(AssessmentQuestion.id).where(AssessmentQuestion.assessment_id == assessment.id)).all()
-    graded = session.exec(select(Grade.assessment_question_id).where(col(Grade.assessment_question_id).in_(aq_ids))).all()
+    aq_ids = session.exec(
+        select(AssessmentQuestion.id).where(AssessmentQuestion.assessment_id == assessment.id)
+    ).all()
+    graded = session.exec(
+        select(Grade.assessment_question_id).where(col(Grade.assessment_question_id).in_(aq_ids))
+    ).all()
     if len(set(graded)) == len(aq_ids) and assessment.state == AssessmentState.submitted:
         assessment.state = AssessmentState.graded
         session.add(assessment)

@@ -33,7 +33,9 @@ class InProcessQueue:
         self._graders = graders
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._threads = [threading.Thread(target=self._loop, name=f"grader-{i}", daemon=True) for i in range(workers)]
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"grader-{i}", daemon=True) for i in range(workers)
+        ]
 
     def start(self) -> None:
         with Session(self._engine) as session:

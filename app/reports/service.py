@@ -1,42 +1,205 @@
-"""Exports built from stored grades only: exporting never re-grades."""
+"""A campaign's results loaded in batches: a few queries per batch of assessments, never per question.
 
-import csv
-import io
-from collections.abc import Iterator
+A campaign is one interviewer's assessments, optionally narrowed to a profile and a state. Everything
+here reads stored grades and overrides only: exporting never re-grades.
+"""
 
-from sqlmodel import Session
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
-from app.assessments.service import list_assessments
-from app.bank.loader import Bank
-from app.grading.results import assessment_result
-from app.models import User
+from sqlmodel import Session, col, select
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from app.answers.service import SheetItem
+from app.assessments.service import get_assessment
+from app.bank.schema import Question
+from app.grading.results import AssessmentResult, QuestionResult, TopicScore
+from app.models import (
+    Answer,
+    Assessment,
+    AssessmentQuestion,
+    AssessmentState,
+    Candidate,
+    Grade,
+    GradingJob,
+    Override,
+    RubricVersion,
+    User,
+)
+
+BATCH_SIZE = 100  # assessments per round of queries: bounds memory and the size of IN lists
+FINAL_STATES = (AssessmentState.submitted, AssessmentState.graded)
 
 
-def spreadsheet_safe(value: object) -> str:
-    """Neutralise formula injection: a cell starting like a formula is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+@dataclass(frozen=True)
+class CampaignFilter:
+    profile_id: str | None = None
+    state: AssessmentState | None = None
 
 
-def _line(cells: list[object]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in cells])
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class CandidateResult:
+    assessment: Assessment
+    candidate: Candidate
+    result: AssessmentResult
+
+    @property
+    def minutes_taken(self) -> float | None:
+        started, submitted = self.assessment.started_at, self.assessment.submitted_at
+        if started is None or submitted is None:
+            return None
+        return round((as_utc(submitted) - as_utc(started)).total_seconds() / 60, 1)
 
 
-def candidates_csv(*, session: Session, user: User, bank: Bank) -> Iterator[str]:
-    """One row per candidate: state, totals and a column per topic; streamed line by line."""
-    topics = list(bank.topics)
-    yield "\ufeff"  # a BOM so spreadsheets open UTF-8 (Japanese names) correctly
-    yield _line(["candidate", "email", "profile", "state", "submitted_at", "points", "max_points", "percent",
-                 *[f"topic:{t}" for t in topics]])
-    for assessment, candidate in list_assessments(session=session, user=user):
-        result = assessment_result(session=session, assessment=assessment)
-        yield _line([
-            candidate.name, candidate.email, assessment.profile_id, assessment.state,
-            assessment.submitted_at.isoformat(timespec="seconds") if assessment.submitted_at else "",
-            round(result.total.points, 2), round(result.total.max_points, 2), round(result.total.percent, 1),
-            *[round(result.topics[t].percent, 1) if t in result.topics else "" for t in topics],
-        ])
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones: make both aware."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class QuestionCache:
+    """Rubric versions parsed once per export rather than once per answer."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._questions: dict[tuple[str, str], Question] = {}
+
+    def load(self, keys: Iterable[tuple[str, str]]) -> None:
+        missing = set(keys) - self._questions.keys()
+        if not missing:
+            return
+        rows = self._session.exec(
+            select(RubricVersion).where(col(RubricVersion.question_id).in_({q for q, _ in missing}))
+        )
+        for row in rows:
+            if (row.question_id, row.version) in missing:
+                self._questions[(row.question_id, row.version)] = Question.model_validate(row.body)
+
+    def get(self, question_id: str, version: str) -> Question:
+        return self._questions[(question_id, version)]
+
+
+def summarise(questions: list[QuestionResult]) -> AssessmentResult:
+    """Totals and per-topic scores over graded questions, as app.grading.results computes them."""
+    result = AssessmentResult(questions=questions)
+    for question in questions:
+        points = question.points
+        if points is None:
+            continue
+        result.total.points += points
+        result.total.max_points += question.max_points
+        for topic in question.item.question.topics:
+            score = result.topics.setdefault(topic, TopicScore())
+            score.points += points
+            score.max_points += question.max_points
+    return result
+
+
+def _campaign_query(user: User, filters: CampaignFilter) -> Any:
+    query = (
+        select(Assessment.id)
+        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
+        .where(Candidate.owner_id == user.id)
+    )
+    if filters.profile_id:
+        query = query.where(Assessment.profile_id == filters.profile_id)
+    if filters.state:
+        query = query.where(Assessment.state == filters.state)
+    return query
+
+
+def campaign_assessment_ids(*, session: Session, user: User, filters: CampaignFilter) -> list[int]:
+    """The campaign's assessments in a stable order (ids only: cheap even for thousands)."""
+    return list(session.exec(_campaign_query(user, filters).order_by(col(Assessment.id))).all())
+
+
+def campaign_question_ids(*, session: Session, user: User, filters: CampaignFilter) -> list[str]:
+    ids = _campaign_query(user, filters).subquery()
+    rows = session.exec(
+        select(AssessmentQuestion.question_id)
+        .where(col(AssessmentQuestion.assessment_id).in_(select(ids)))
+        .distinct()
+    ).all()
+    return sorted(rows)
+
+
+def iter_campaign_results(
+    *,
+    session: Session,
+    user: User,
+    filters: CampaignFilter,
+    batch_size: int = BATCH_SIZE,
+    limit: int | None = None,
+) -> Iterator[CandidateResult]:
+    questions = QuestionCache(session)
+    ids = campaign_assessment_ids(session=session, user=user, filters=filters)[:limit]
+    for start in range(0, len(ids), batch_size):
+        yield from load_results(
+            session=session, assessment_ids=ids[start : start + batch_size], questions=questions
+        )
+        session.expunge_all()  # rows of finished batches are not kept alive by the identity map
+
+
+def candidate_result(*, session: Session, user: User, assessment_id: int) -> CandidateResult:
+    """One assessment's result, loaded exactly as the exports load it; only its interviewer may see it."""
+    get_assessment(session=session, user=user, assessment_id=assessment_id)
+    return load_results(session=session, assessment_ids=[assessment_id], questions=QuestionCache(session))[0]
+
+
+def _by_question(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.assessment_question_id].append(row)
+    return grouped
+
+
+def load_results(
+    *, session: Session, assessment_ids: Sequence[int], questions: QuestionCache
+) -> list[CandidateResult]:
+    """Results of the given assessments (ownership already checked), in the order given."""
+    pairs = session.exec(
+        select(Assessment, Candidate)
+        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
+        .where(col(Assessment.id).in_(assessment_ids))
+    ).all()
+    aq_rows = session.exec(
+        select(AssessmentQuestion)
+        .where(col(AssessmentQuestion.assessment_id).in_(assessment_ids))
+        .order_by(col(AssessmentQuestion.assessment_id), col(AssessmentQuestion.position))
+    ).all()
+    aq_ids = [aq.id for aq in aq_rows]
+    answers = _by_question(session.exec(select(Answer).where(col(Answer.assessment_question_id).in_(aq_ids))))
+    grades = _by_question(session.exec(select(Grade).where(col(Grade.assessment_question_id).in_(aq_ids))))
+    jobs = _by_question(
+        session.exec(
+            select(GradingJob)
+            .where(col(GradingJob.assessment_question_id).in_(aq_ids))
+            .order_by(col(GradingJob.id))
+        )
+    )
+    overrides = _by_question(
+        session.exec(
+            select(Override)
+            .where(col(Override.assessment_question_id).in_(aq_ids))
+            .order_by(col(Override.id))
+        )
+    )
+    questions.load((aq.question_id, aq.rubric_version) for aq in aq_rows)
+    per_assessment: dict[int, list[QuestionResult]] = defaultdict(list)
+    for aq in aq_rows:
+        assert aq.id is not None
+        item = SheetItem(aq, questions.get(aq.question_id, aq.rubric_version), _last(answers.get(aq.id)))
+        per_assessment[aq.assessment_id].append(
+            QuestionResult(item, _last(grades.get(aq.id)), _last(jobs.get(aq.id)), overrides.get(aq.id, []))
+        )
+    by_id = {assessment.id: (assessment, candidate) for assessment, candidate in pairs}
+    return [
+        CandidateResult(*by_id[aid], summarise(per_assessment.get(aid, [])))
+        for aid in assessment_ids
+        if aid in by_id
+    ]
+
+
+def _last(rows: list[Any] | None) -> Any:
+    return rows[-1] if rows else None

@@ -50,7 +50,9 @@ def encode(value: Any, depth: int = 0, nodes: list[int] | None = None) -> Any:
         tag = "set" if kind is frozenset else kind.__name__
         return {tag: [encode(item, depth + 1, nodes) for item in items]}
     if kind is dict:
-        return {"dict": [[encode(k, depth + 1, nodes), encode(v, depth + 1, nodes)] for k, v in value.items()]}
+        return {
+            "dict": [[encode(k, depth + 1, nodes), encode(v, depth + 1, nodes)] for k, v in value.items()]
+        }
     if kind.__module__ == "numpy" and hasattr(value, "tolist"):
         return encode(value.tolist(), depth, nodes)  # arrays become lists, scalars Python numbers
     return {"repr": f"{kind.__name__}: {repr(value)[:REPR_CHARS]}"}
@@ -117,7 +119,9 @@ def main() -> None:
     if loaded["status"] != "loaded":
         return
     for index, test in enumerate(job["tests"]):
-        record = run_guarded(lambda: run_test(test, namespace, job["entry_point"]), job["cpu_seconds"], job["wall_seconds"])
+        record = run_guarded(
+            lambda: run_test(test, namespace, job["entry_point"]), job["cpu_seconds"], job["wall_seconds"]
+        )
         sys.stdout.flush()
         results.write(json.dumps({"test": index, **record}) + "\n")
         results.flush()

@@ -143,11 +143,18 @@ class Sandbox:
         if overrides is None:
             return self.default_limits
         return self.default_limits.with_overrides(
-            cpu_seconds=overrides.cpu_seconds, wall_seconds=overrides.wall_seconds, memory_mb=overrides.memory_mb
+            cpu_seconds=overrides.cpu_seconds,
+            wall_seconds=overrides.wall_seconds,
+            memory_mb=overrides.memory_mb,
         )
 
     def _job(
-        self, *, python_args: list[str], files: dict[str, bytes], stdin: bytes, limits: RunLimits | None = None,
+        self,
+        *,
+        python_args: list[str],
+        files: dict[str, bytes],
+        stdin: bytes,
+        limits: RunLimits | None = None,
         uid: int = 0,
     ) -> Job:
         return Job(
@@ -160,7 +167,12 @@ class Sandbox:
         )
 
     def run(
-        self, *, python_args: list[str], files: dict[str, bytes], stdin: bytes = b"", limits: RunLimits | None = None
+        self,
+        *,
+        python_args: list[str],
+        files: dict[str, bytes],
+        stdin: bytes = b"",
+        limits: RunLimits | None = None,
     ) -> RunResult:
         """Run `/usr/bin/python3 -I <python_args>` in /box holding `files` (read-only)."""
         slot = self._idle.get()

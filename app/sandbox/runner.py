@@ -108,10 +108,25 @@ def run_job(job: Job) -> Outcome:
         stderr_r, stderr_w = os.pipe()
         channel_r, channel_w = os.pipe()
         error_r, error_w = os.pipe()
-        opened += [stdin_r, stdin_w, stdout_r, stdout_w, stderr_r, stderr_w, channel_r, channel_w, error_r, error_w]
+        opened += [
+            stdin_r,
+            stdin_w,
+            stdout_r,
+            stdout_w,
+            stderr_r,
+            stderr_w,
+            channel_r,
+            channel_w,
+            error_r,
+            error_w,
+        ]
         fds: dict[str, int] = {
-            "stdin": stdin_r, "stdout": stdout_w, "stderr": stderr_w, "error": error_w,
-            "keep:channel": channel_w, "parent_pid": os.getpid(),
+            "stdin": stdin_r,
+            "stdout": stdout_w,
+            "stderr": stderr_w,
+            "error": error_w,
+            "keep:channel": channel_w,
+            "parent_pid": os.getpid(),
         }
         python_args = [arg.replace(CHANNEL_FD_PLACEHOLDER, str(channel_w)) for arg in job.python_args]
         if job.isolated:
@@ -182,10 +197,16 @@ class _Supervisor:
                     os.killpg(self.pid, signal.SIGKILL)
 
 
-def _supervise(job: Job, pid: int, started: float, outcome: Outcome, *, stdin_w: int, readers: tuple[int, ...]) -> None:
+def _supervise(
+    job: Job, pid: int, started: float, outcome: Outcome, *, stdin_w: int, readers: tuple[int, ...]
+) -> None:
     state = _Supervisor(job, pid, started, outcome)
     stdout_r, stderr_r, channel_r = readers
-    for fd, cap in ((stdout_r, job.limits.output_bytes), (stderr_r, job.limits.output_bytes), (channel_r, CHANNEL_BYTES)):
+    for fd, cap in (
+        (stdout_r, job.limits.output_bytes),
+        (stderr_r, job.limits.output_bytes),
+        (channel_r, CHANNEL_BYTES),
+    ):
         state.buffers[fd] = bytearray()
         state.caps[fd] = cap
         state.selector.register(fd, selectors.EVENT_READ)

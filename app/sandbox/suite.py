@@ -58,7 +58,13 @@ def parse_records(channel: bytes, tests: int) -> tuple[dict[str, Any] | None, di
 
 
 def run_suite(
-    *, sandbox: Sandbox, source: str, preamble: str, entry_point: str, tests: list[SuiteTest], per_test: RunLimits
+    *,
+    sandbox: Sandbox,
+    source: str,
+    preamble: str,
+    entry_point: str,
+    tests: list[SuiteTest],
+    per_test: RunLimits,
 ) -> SuiteRun:
     job = {
         "source": source,

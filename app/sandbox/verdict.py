@@ -7,8 +7,6 @@ from app.sandbox.result import Isolation, RunResult, Verdict
 from app.sandbox.runner import Outcome
 
 
-
-
 def _signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
@@ -26,7 +24,10 @@ def _judge(outcome: Outcome, limits: RunLimits, stderr: str) -> tuple[Verdict, s
     if outcome.stopped == "output":
         return Verdict.output_limit, f"output limit of {limits.output_bytes} bytes exceeded"
     if outcome.stopped == "memory":
-        return Verdict.memory_limit, f"memory limit of {limits.memory_mb} MiB exceeded (summed over processes)"
+        return (
+            Verdict.memory_limit,
+            f"memory limit of {limits.memory_mb} MiB exceeded (summed over processes)",
+        )
     if outcome.stopped == "wall":
         return Verdict.time_limit, f"wall-clock limit of {limits.wall_seconds:g} s exceeded"
     cpu_killed = outcome.signal == signal.SIGXCPU or (

@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict
 from scipy.optimize import isotonic_regression
 
 MIN_QUESTION_LABELS = 3
-DEFAULT_STRENGTH = 4.0  # ridge prior, in labels: tuned on Mohler assignments 1-6
+# Ridge priors, in labels, towards "no per-question adjustment"; tuned on Mohler assignments 1-6.
+# The offset (a question graded more harshly overall) is held tighter than the slope.
+OFFSET_STRENGTH = 4.0
+SLOPE_STRENGTH = 0.5
 MAX_KNOTS = 64
 
 
@@ -25,9 +28,11 @@ class Calibration(BaseModel):
     slope: float = 1.0
     labels: int = 0  # labels behind the per-question adjustment (0: global mapping only)
 
+    def global_credit(self, raw: float) -> float:
+        return float(np.interp(raw, self.knots_x, self.knots_y))
+
     def apply(self, raw: float) -> float:
-        mapped = float(np.interp(raw, self.knots_x, self.knots_y))
-        return float(np.clip(self.offset + self.slope * mapped, 0.0, 1.0))
+        return float(np.clip(self.offset + self.slope * self.global_credit(raw), 0.0, 1.0))
 
 
 def fit_calibration(
@@ -35,7 +40,8 @@ def fit_calibration(
     raw: list[float],
     human: list[float],
     base: Calibration | None = None,
-    strength: float = DEFAULT_STRENGTH,
+    offset_strength: float = OFFSET_STRENGTH,
+    slope_strength: float = SLOPE_STRENGTH,
 ) -> Calibration:
     """Fit from pairs of (grader raw credit, human credit), both 0-1.
 
@@ -48,8 +54,10 @@ def fit_calibration(
         return _fit_global(np.asarray(raw, dtype=float), np.asarray(human, dtype=float))
     if len(raw) < MIN_QUESTION_LABELS:
         return base
-    mapped = np.array([base.model_copy(update={"offset": 0.0, "slope": 1.0}).apply(r) for r in raw])
-    offset, slope = _shrunk_line(mapped, np.asarray(human, dtype=float), strength=strength)
+    mapped = np.array([base.global_credit(r) for r in raw])
+    offset, slope = _shrunk_line(
+        mapped, np.asarray(human, dtype=float), penalty=np.diag([offset_strength, slope_strength])
+    )
     return base.model_copy(update={"offset": offset, "slope": slope, "labels": len(raw)})
 
 
@@ -72,13 +80,12 @@ def _fit_global(raw: np.ndarray, human: np.ndarray) -> Calibration:
     return Calibration(knots_x=knots_x, knots_y=knots_y)
 
 
-def _shrunk_line(x: np.ndarray, y: np.ndarray, *, strength: float) -> tuple[float, float]:
+def _shrunk_line(x: np.ndarray, y: np.ndarray, *, penalty: np.ndarray) -> tuple[float, float]:
     """Least squares y ~ offset + slope*x with a ridge pull towards offset 0, slope 1; slope kept >= 0."""
     centre = float(x.mean())
     # Fit around the centre so the offset and slope penalties act independently.
     design = np.column_stack([np.ones_like(x), x - centre])
     prior = np.array([centre, 1.0])  # intercept at the centre and slope of the identity line
-    penalty = strength * np.eye(2)
     coef = np.linalg.solve(design.T @ design + penalty, design.T @ y + penalty @ prior)
     slope = max(0.0, float(coef[1]))
     return float(coef[0] - slope * centre), slope

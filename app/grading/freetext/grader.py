@@ -13,21 +13,21 @@ from app.grading.freetext.lexical import terms_for
 from app.grading.freetext.models import GradeRequest, TextGrade
 from app.grading.freetext.review import review_reasons
 from app.grading.freetext.scoring import AnswerEvidence, ScoringConfig, score_items, total_credit
-from app.grading.freetext.text import answer_spans, demote, is_japanese
+from app.grading.freetext.text import demote, is_japanese, is_term_list, split_sentences
 from app.settings import Settings
 
 # Per encoder, because cosine scales differ between models. Tuned on Mohler assignments 1-6 (MiniLM)
 # and on our Japanese paraphrase checks (USE); see benchmarks/README.md.
 MINILM_CONFIG = ScoringConfig(
-    semantic_weight=0.7,
-    threshold_partial=0.25,
-    threshold_full=0.65,
+    semantic_weight=0.6,
+    threshold_partial=0.1,
+    threshold_full=0.55,
     threshold_misconception=0.6,
     review_margin=0.03,
 )
 USE_CONFIG = ScoringConfig(
     semantic_weight=0.7,
-    threshold_partial=0.15,
+    threshold_partial=0.2,
     threshold_full=0.5,
     threshold_misconception=0.55,
     review_margin=0.03,
@@ -57,6 +57,10 @@ class FreeTextGrader:
         multilingual_name = getattr(settings, "multilingual_embedding_model", MULTILINGUAL_USE)
         japanese = english if multilingual_name == settings.embedding_model else load_encoder(multilingual_name)
         return cls(english=english, japanese=japanese)
+
+    def encoder(self, language: str) -> Encoder:
+        """The encoder answers in this language are embedded with."""
+        return self._encoders["ja" if language == "ja" else "en"]
 
     def grade(
         self,
@@ -103,7 +107,7 @@ class FreeTextGrader:
         ).hexdigest()[:16]
         key = (encoder.name, question.id, request.rubric_version, language, fingerprint)
         index = self._cache.get(key, lambda: build_index(question=question, language=language, encoder=encoder))
-        spans = answer_spans(request.answer, language=language)
+        spans = split_sentences(request.answer, language=language)
         return _Prepared(
             request=request,
             language=language,
@@ -124,6 +128,7 @@ class FreeTextGrader:
                 terms_for(s, language=prepared.language, question_terms=index.question_units)
                 for s in prepared.spans
             ],
+            term_lists=[is_term_list(s) for s in prepared.spans],
         )
         key_points, misconceptions = score_items(answer=evidence, index=index, config=config)
         raw = total_credit(key_points, misconceptions)

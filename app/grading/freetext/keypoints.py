@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from app.bank.schema import KeyPoint, LocalizedList, LocalizedText, Misconception, Question
 from app.grading.encoders import Encoder
 from app.grading.freetext.lexical import question_terms_for, terms_for
-from app.grading.freetext.text import content_terms, demote
+from app.grading.freetext.text import content_terms, demote, is_japanese
 
 CACHE_SIZE = 1024
 
@@ -65,10 +65,17 @@ def build_index(*, question: Question, language: str, encoder: Encoder) -> KeyPo
         phrasings=phrasings,
         owners=np.asarray(owners, dtype=np.int64),
         vectors=vectors,
-        terms=[terms_for(p, language=language, question_terms=question_units) for p in phrasings],
+        terms=[_terms(p, language=language, question_units=question_units) for p in phrasings],
         question_words=question_words,
         question_units=question_units,
     )
+
+
+def _terms(phrasing: str, *, language: str, question_units: frozenset[str]) -> frozenset[str]:
+    # An English phrasing shares no characters with a Japanese answer: no lexical evidence, not zero.
+    if language == "ja" and not is_japanese(phrasing):
+        return frozenset()
+    return terms_for(phrasing, language=language, question_terms=question_units)
 
 
 def _phrasings(text: LocalizedText, alternatives: LocalizedList, *, language: str) -> list[str]:

@@ -16,14 +16,19 @@ def review_reasons(
     cross_lingual: list[str],
     language_note: str | None,
 ) -> list[str]:
+    """Why a human should check this grade (empty: no need).
+
+    Credit ramps linearly between the partial and full thresholds, so only two thresholds flip
+    something that matters: full credit (was the point fully made?) and a misconception (which
+    costs its whole weight at once). Crossing the partial threshold moves credit by almost nothing.
+    """
     reasons = []
     for point in key_points:
-        for name, threshold in (("full", point.threshold_full), ("partial", point.threshold_partial)):
-            if abs(point.score - threshold) < config.review_margin:
-                reasons.append(
-                    f"key point {point.id}: score {point.score:.2f} is within {config.review_margin:.2f} "
-                    f"of the {name}-credit threshold {threshold:.2f}"
-                )
+        if abs(point.score - point.threshold_full) < config.review_margin:
+            reasons.append(
+                f"key point {point.id}: score {point.score:.2f} is within {config.review_margin:.2f} "
+                f"of the full-credit threshold {point.threshold_full:.2f}"
+            )
         if point.lexical is not None:
             semantic_present = point.similarity >= point.threshold_full
             semantic_absent = point.similarity < point.threshold_partial

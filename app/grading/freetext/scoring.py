@@ -9,7 +9,10 @@ from app.grading.freetext.keypoints import KeyPointIndex
 from app.grading.freetext.lexical import overlap
 from app.grading.freetext.models import Decision, KeyPointEvidence, MisconceptionEvidence
 
-DECIMALS = 4  # similarities are rounded before decisions so float noise cannot flip one
+DECIMALS = 4
+# A list of terms names the topic without saying anything about it: its match counts half, so an
+# answer listing every buzzword cannot beat a precise one.
+TERM_LIST_DISCOUNT = 0.5  # similarities are rounded before decisions so float noise cannot flip one
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class AnswerEvidence:
     spans: list[str]
     vectors: NDArray[np.float32]  # one row per span
     terms: list[frozenset[str]]  # lexical units per span
+    term_lists: list[bool]  # per span: is it a bare list of terms
 
 
 def score_items(
@@ -93,7 +97,7 @@ def _key_point(
         if wrong_claim[row] and misconception_best[row] > similarity:
             continue
         lexical = _best_overlap(phrasing_terms, answer.terms[row])
-        score = blend(similarity, lexical, config)
+        score = blend(similarity, lexical, config) * (TERM_LIST_DISCOUNT if answer.term_lists[row] else 1.0)
         if score > best_score or not best_span:
             best_span, best_similarity, best_lexical, best_score = span, similarity, lexical, score
     credit = ramp(best_score, config)

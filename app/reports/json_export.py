@@ -1,0 +1,135 @@
+"""Campaign JSON: full detail per candidate in the versioned schema of export_schema, streamed."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from app.grading.results import QuestionResult
+from app.models import User
+from app.reports.export_schema import (
+    CampaignExport,
+    CampaignFilterRecord,
+    CandidateRecord,
+    KeyPointRecord,
+    MisconceptionRecord,
+    OverrideRecord,
+    QuestionRecord,
+    Record,
+    TestRecord,
+    TopicRecord,
+)
+from app.reports.service import CampaignFilter, CandidateResult, as_utc, iter_campaign_results
+
+R = TypeVar("R", bound=Record)
+assert list(CampaignExport.model_fields)[-1] == "candidates", "the stream splices records into the last field"
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value else None
+
+
+def _pick(model: type[R], stored: dict[str, Any]) -> R:
+    """The stored evidence's fields that the schema publishes (grader internals stay out)."""
+    return model.model_validate({k: v for k, v in stored.items() if k in model.model_fields})
+
+
+def _key_points(question: QuestionResult, detail: dict[str, Any]) -> list[KeyPointRecord]:
+    overrides = question.key_point_overrides
+    records = []
+    for kp in detail.get("key_points", []):
+        machine = float(kp.get("credit", 0.0))
+        override = overrides.get(kp["id"])
+        records.append(
+            KeyPointRecord(
+                id=kp["id"],
+                weight=float(kp.get("weight", 1.0)),
+                span=kp.get("span", ""),
+                similarity=float(kp.get("similarity") or 0.0),
+                decision=kp.get("decision", "none"),
+                machine_credit=machine,
+                credit=override.after if override else machine,
+            )
+        )
+    return records
+
+
+def question_record(question: QuestionResult) -> QuestionRecord:
+    item, grade = question.item, question.grade
+    detail: dict[str, Any] = grade.detail if grade else {}
+    return QuestionRecord(
+        position=item.assessment_question.position,
+        question_id=item.question.id,
+        kind=item.question.kind,
+        title=item.question.title.en,
+        topics=list(item.question.topics),
+        rubric_version=item.assessment_question.rubric_version,
+        state=question.state,
+        answer=item.content,
+        points=question.points,
+        machine_points=question.machine_points,
+        max_points=question.max_points,
+        grader=grade.grader if grade else None,
+        needs_review=bool(detail.get("needs_review", False)),
+        review_reasons=list(detail.get("review_reasons", [])),
+        key_points=_key_points(question, detail),
+        misconceptions=[_pick(MisconceptionRecord, m) for m in detail.get("misconceptions", [])],
+        tests=[_pick(TestRecord, t) for t in detail.get("tests", [])],
+        overrides=[
+            OverrideRecord(
+                key_point_id=o.key_point_id,
+                before=o.before,
+                after=o.after,
+                reason=o.reason,
+                reviewer_id=o.user_id,
+                created_at=as_utc(o.created_at),
+            )
+            for o in question.overrides
+        ],
+    )
+
+
+def candidate_record(row: CandidateResult) -> CandidateRecord:
+    assessment, candidate, result = row.assessment, row.candidate, row.result
+    assert assessment.id is not None and candidate.id is not None
+    return CandidateRecord(
+        assessment_id=assessment.id,
+        candidate_id=candidate.id,
+        name=candidate.name,
+        email=candidate.email,
+        locale=candidate.locale,
+        profile_id=assessment.profile_id,
+        state=assessment.state,
+        started_at=_moment(assessment.started_at),
+        submitted_at=_moment(assessment.submitted_at),
+        minutes_taken=row.minutes_taken,
+        points=round(result.total.points, 4),
+        max_points=round(result.total.max_points, 4),
+        percent=round(result.total.percent, 2),
+        complete=result.complete,
+        topics=[
+            TopicRecord(
+                topic_id=t,
+                points=round(s.points, 4),
+                max_points=round(s.max_points, 4),
+                percent=round(s.percent, 2),
+            )
+            for t, s in sorted(result.topics.items())
+        ],
+        questions=[question_record(q) for q in result.questions],
+    )
+
+
+def candidates_json(*, session: Session, user: User, filters: CampaignFilter) -> Iterator[str]:
+    assert user.id is not None
+    state = filters.state.value if filters.state else None
+    envelope = CampaignExport(
+        owner_id=user.id,
+        filters=CampaignFilterRecord(profile_id=filters.profile_id, state=state),
+        candidates=[],
+    ).model_dump_json()
+    yield envelope.removesuffix("]}")
+    for index, row in enumerate(iter_campaign_results(session=session, user=user, filters=filters)):
+        yield ("," if index else "") + candidate_record(row).model_dump_json()
+    yield "]}"
