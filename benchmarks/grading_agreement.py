@@ -26,11 +26,11 @@ from scipy.stats import pearsonr, spearmanr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.bank.schema import Question  # noqa: E402
-from app.grading.encoders import Encoder, load_encoder  # noqa: E402
-from app.grading.freetext import FreeTextGrader, GradeRequest, fit_calibration  # noqa: E402
-from app.grading.freetext.reference_rubric import question_from_reference  # noqa: E402
-from app.settings import get_settings  # noqa: E402
+from app.bank.schema import Question
+from app.grading.encoders import Encoder, load_encoder
+from app.grading.freetext import FreeTextGrader, GradeRequest, fit_calibration
+from app.grading.freetext.reference_rubric import question_from_reference
+from app.settings import get_settings
 
 RUBRIC_VERSION = "reference-sentences-v1"
 K_SHOTS = 10
@@ -66,12 +66,16 @@ def build_questions(rows: list[dict[str, Any]]) -> dict[str, Question]:
     for row in rows:
         if row["question_id"] not in questions:
             questions[row["question_id"]] = question_from_reference(
-                question_id=row["question_id"], prompt=row["question"], reference_answer=row["reference_answer"]
+                question_id=row["question_id"],
+                prompt=row["question"],
+                reference_answer=row["reference_answer"],
             )
     return questions
 
 
-def grade_all(grader: FreeTextGrader, rows: list[dict[str, Any]], questions: dict[str, Question]) -> NDArray[Any]:
+def grade_all(
+    grader: FreeTextGrader, rows: list[dict[str, Any]], questions: dict[str, Question]
+) -> NDArray[Any]:
     requests = [
         GradeRequest(answer=r["answer"], question=questions[r["question_id"]], rubric_version=RUBRIC_VERSION)
         for r in rows
@@ -83,7 +87,9 @@ def rmse(a: NDArray[Any], b: NDArray[Any]) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
-def few_shot(raw: NDArray[Any], human: NDArray[Any], qids: NDArray[Any], *, seed: int) -> tuple[NDArray[Any], ...]:
+def few_shot(
+    raw: NDArray[Any], human: NDArray[Any], qids: NDArray[Any], *, seed: int
+) -> tuple[NDArray[Any], ...]:
     """One draw of protocol step 3: returns held-out mask and calibrated 0-5 predictions."""
     rng = np.random.default_rng(seed)
     labelled = np.zeros(raw.size, dtype=bool)
@@ -145,7 +151,9 @@ def agreement_figures(raw: NDArray[Any], rows: list[dict[str, Any]]) -> dict[str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("--embedding-cache", type=Path, help="development: remember embeddings in this file")

@@ -20,11 +20,11 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.bank.schema import Question  # noqa: E402
-from app.grading.encoders import MULTILINGUAL_USE, Encoder, load_encoder  # noqa: E402
-from app.grading.freetext import FreeTextGrader, GradeRequest  # noqa: E402
-from app.grading.freetext.text import split_sentences  # noqa: E402
-from app.settings import get_settings  # noqa: E402
+from app.bank.schema import Question
+from app.grading.encoders import MULTILINGUAL_USE, Encoder, load_encoder
+from app.grading.freetext import FreeTextGrader, GradeRequest
+from app.grading.freetext.text import split_sentences
+from app.settings import get_settings
 
 KEY_POINTS = [
     "Dropout randomly zeroes a fraction of the activations at every training step.",
@@ -97,7 +97,9 @@ class TimedEncoder:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("--answers", type=int, default=48)
     args = parser.parse_args()
@@ -148,7 +150,8 @@ def main() -> None:
         "grading_cost_vs_encoder_single": best["grading_single"] / best["encoder_single"],
         "grading_cost_vs_encoder_batched": best["grading_batched"] / best["encoder_batched"],
         # Noise-free view of the same thing: time outside the encoder within the grading calls.
-        "grading_overhead_outside_encoder": best["grading_single"] / best["encoder_inside_grading_single"] - 1,
+        "grading_overhead_outside_encoder": best["grading_single"] / best["encoder_inside_grading_single"]
+        - 1,
     }
     for key, value in figures.items():
         print(f"{key:38s} {value:.3f}" if isinstance(value, float) else f"{key:38s} {value}")

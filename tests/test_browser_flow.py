@@ -86,7 +86,7 @@ def test_interviewer_invites_candidate_answers_and_result_is_graded(
     staff.fill("input[name=name]", "Hana Sato")
     staff.fill("input[name=email]", "hana@example.com")
     staff.select_option("select[name=profile_id]", "deep-learning-engineer")
-    staff.click("button[type=submit]")
+    staff.click("main button[type=submit]")
     expect(staff.locator("#question-set tbody tr")).to_have_count(7)
     staff.click("#invite button")  # htmx swaps in the link
     invite_url = staff.locator(".invite-url").input_value()

@@ -50,7 +50,11 @@ def _fold(node: ast.expr) -> Any:
         items = [_fold(item) for item in node.elts]
         return {ast.Tuple: tuple, ast.List: list, ast.Set: set}[type(node)](items)
     if isinstance(node, ast.Dict) and all(key is not None for key in node.keys):
-        return {_fold(key): _fold(value) for key, value in zip(node.keys, node.values) if key is not None}
+        return {
+            _fold(key): _fold(value)
+            for key, value in zip(node.keys, node.values, strict=True)
+            if key is not None
+        }
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         value = _fold(node.operand)
         if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -7,7 +7,7 @@ candidate). Both are pure apart from the one sandbox run.
 
 import ast
 import math
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -22,7 +22,7 @@ SHOWN_CHARS = 200  # of an expected or returned value in a detail
 SHOWN_OUTPUT_CHARS = 4000  # of the program's stdout and stderr in a grade
 
 
-class CaseVerdict(str, Enum):
+class CaseVerdict(StrEnum):
     passed = "passed"
     wrong_answer = "wrong_answer"
     error = "error"
@@ -73,7 +73,9 @@ def values_equal(expected: Any, got: Any, tolerance: float) -> bool:
         return expected == got
     sequences = (list, tuple)
     if isinstance(expected, sequences) and isinstance(got, sequences):
-        return len(expected) == len(got) and all(values_equal(e, g, tolerance) for e, g in zip(expected, got))
+        return len(expected) == len(got) and all(
+            values_equal(e, g, tolerance) for e, g in zip(expected, got, strict=True)
+        )
     if isinstance(expected, dict) and isinstance(got, dict):
         return expected.keys() == got.keys() and all(
             values_equal(value, got[key], tolerance) for key, value in expected.items()

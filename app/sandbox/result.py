@@ -1,6 +1,6 @@
 """What a sandbox run returns to the rest of the app."""
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,7 +13,7 @@ class SandboxUnavailable(AppError):
     status_code = 503
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     ok = "ok"
     runtime_error = "runtime_error"
     time_limit = "time_limit"
@@ -21,7 +21,7 @@ class Verdict(str, Enum):
     output_limit = "output_limit"
 
 
-class Isolation(str, Enum):
+class Isolation(StrEnum):
     bwrap = "bwrap"
     unsafe = "unsafe"  # development only: no namespaces, no filesystem isolation
 

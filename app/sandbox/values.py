@@ -26,9 +26,12 @@ def decode(tagged: Any) -> Any:
 
 
 def _decode_tag(tag: str, body: Any) -> Any:
-    scalars = {"none": lambda: None, "bool": lambda: bool(body), "str": lambda: str(body)}
-    if tag in scalars:
-        return scalars[tag]()
+    if tag == "none":
+        return None
+    if tag == "bool":
+        return bool(body)
+    if tag == "str":
+        return str(body)
     if tag == "int":
         return int(body)
     if tag == "float":

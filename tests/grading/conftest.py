@@ -61,13 +61,10 @@ _BATCH_NORM_ENGLISH_ONLY = Question.model_validate(
     _BATCH_NORM.model_dump()
     | {
         "id": "test-batch-norm-en",
-        "key_points": [
-            p.model_dump() | {"text": {"en": p.text.en}} for p in _BATCH_NORM.key_points
-        ],
+        "key_points": [p.model_dump() | {"text": {"en": p.text.en}} for p in _BATCH_NORM.key_points],
         "misconceptions": [],
     }
 )
-
 
 
 @pytest.fixture(scope="session")

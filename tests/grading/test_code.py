@@ -17,7 +17,10 @@ def sandbox() -> Iterator[Sandbox]:
         yield built
 
 
-def spec(*tests: CallTest | CheckTest, preamble: str = "", limits: Limits = Limits()) -> CodeSpec:
+NO_OVERRIDES = Limits()
+
+
+def spec(*tests: CallTest | CheckTest, preamble: str = "", limits: Limits = NO_OVERRIDES) -> CodeSpec:
     return CodeSpec(
         entry_point="f",
         starter="def f(x):\n    ...",
@@ -144,7 +147,13 @@ def test_check_tests_pass_or_fail(sandbox: Sandbox) -> None:
 
 def test_prints_are_captured_and_do_not_disturb_results(sandbox: Sandbox) -> None:
     task = spec(CallTest(args="1", expected="1"))
-    source = 'import sys\ndef f(x):\n    print(\'debug\', x)\n    print(\'{"test": 0, "status": "passed"}\', file=sys.stderr)\n    return x'
+    source = (
+        "import sys\n"
+        "def f(x):\n"
+        "    print('debug', x)\n"
+        '    print(\'{"test": 0, "status": "passed"}\', file=sys.stderr)\n'
+        "    return x"
+    )
     grade = grade_code(source=source, spec=task, sandbox=sandbox)
     assert grade.stdout == "debug 1\n"
     assert verdicts(grade) == ["passed"]

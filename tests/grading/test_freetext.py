@@ -29,7 +29,9 @@ def grade(grader: FreeTextGrader, question: Question, answer: str) -> TextGrade:
     return grader.grade(answer=answer, question=question, rubric_version="v1", language="en")
 
 
-def test_precise_answer_earns_credit_with_evidence(free_text_grader: FreeTextGrader, batch_norm: Question) -> None:
+def test_precise_answer_earns_credit_with_evidence(
+    free_text_grader: FreeTextGrader, batch_norm: Question
+) -> None:
     result = grade(free_text_grader, batch_norm, PRECISE)
     assert result.credit > 0.5
     assert result.points == pytest.approx(result.credit * batch_norm.max_points, abs=1e-3)
@@ -39,13 +41,21 @@ def test_precise_answer_earns_credit_with_evidence(free_text_grader: FreeTextGra
     for point in result.key_points:
         assert point.span and point.span in PRECISE
         assert point.threshold_partial < point.threshold_full
-        expected = "full" if point.score >= point.threshold_full else "none" if point.score <= point.threshold_partial else "partial"
+        expected = (
+            "full"
+            if point.score >= point.threshold_full
+            else "none"
+            if point.score <= point.threshold_partial
+            else "partial"
+        )
         assert point.decision == expected
     faster = next(p for p in result.key_points if p.id == "faster")
     assert "faster" in faster.span
 
 
-def test_off_topic_and_empty_answers_earn_nothing(free_text_grader: FreeTextGrader, batch_norm: Question) -> None:
+def test_off_topic_and_empty_answers_earn_nothing(
+    free_text_grader: FreeTextGrader, batch_norm: Question
+) -> None:
     assert grade(free_text_grader, batch_norm, OFF_TOPIC).credit < 0.1
     empty = grade(free_text_grader, batch_norm, "")
     assert empty.credit == 0.0
@@ -62,10 +72,15 @@ def test_buzzword_list_does_not_beat_a_precise_answer(
     free_text_grader: FreeTextGrader, batch_norm: Question
 ) -> None:
     assert len(BUZZWORDS) > len(PRECISE) * 0.9
-    assert grade(free_text_grader, batch_norm, BUZZWORDS).credit < grade(free_text_grader, batch_norm, PRECISE).credit
+    assert (
+        grade(free_text_grader, batch_norm, BUZZWORDS).credit
+        < grade(free_text_grader, batch_norm, PRECISE).credit
+    )
 
 
-def test_same_words_wrong_claim_loses_to_a_paraphrase(free_text_grader: FreeTextGrader, batch_norm: Question) -> None:
+def test_same_words_wrong_claim_loses_to_a_paraphrase(
+    free_text_grader: FreeTextGrader, batch_norm: Question
+) -> None:
     wrong = grade(free_text_grader, batch_norm, WRONG_CLAIM)
     right = grade(free_text_grader, batch_norm, CORRECT_PARAPHRASE)
     misconception = wrong.misconceptions[0]
@@ -104,9 +119,11 @@ def test_near_threshold_scores_are_flagged_with_reasons(
     for result in (grade(free_text_grader, batch_norm, a) for a in answers):
         near = {p.id for p in result.key_points if abs(p.score - p.threshold_full) < 0.03}
         near |= {m.id for m in result.misconceptions if abs(m.similarity - m.threshold) < 0.03}
-        named = {item.id for item in [*result.key_points, *result.misconceptions] if any(
-            f" {item.id}:" in reason and "threshold" in reason for reason in result.review_reasons
-        )}
+        named = {
+            item.id
+            for item in [*result.key_points, *result.misconceptions]
+            if any(f" {item.id}:" in reason and "threshold" in reason for reason in result.review_reasons)
+        }
         assert named == near
         assert result.needs_review == bool(result.review_reasons)
         flagged_any |= result.needs_review
@@ -146,7 +163,9 @@ def test_key_points_are_embedded_once_per_rubric_version(
     key_point = batch_norm.key_points[0].text.en
     for version, answer in (("v1", PRECISE), ("v1", OFF_TOPIC), ("v2", PRECISE)):
         grader.grade(answer=answer, question=batch_norm, rubric_version=version)
-    with_key_point = [i for i, call in enumerate(counting.calls) if any("current mini-batch" in t for t in call)]
+    with_key_point = [
+        i for i, call in enumerate(counting.calls) if any("current mini-batch" in t for t in call)
+    ]
     assert "current mini-batch" in key_point and "current mini-batch" not in PRECISE + OFF_TOPIC
     assert len(with_key_point) == 2  # v1 once, v2 once; the second v1 answer reused the cache
     assert len(counting.calls) == 5  # plus one call per answer for all of its spans

@@ -19,7 +19,12 @@ def agreement(*, machine: list[float], human: list[float]) -> dict[str, float | 
     m = np.clip(np.asarray(machine, dtype=float), 0.0, 1.0)
     h = np.clip(np.asarray(human, dtype=float), 0.0, 1.0)
     pearson = None if n < 2 or m.std() == 0 or h.std() == 0 else float(pearsonr(m, h).statistic)
-    return {"pearson": pearson, "qwk": quadratic_weighted_kappa(m, h), "mae": float(np.abs(m - h).mean()), "n": n}
+    return {
+        "pearson": pearson,
+        "qwk": quadratic_weighted_kappa(m, h),
+        "mae": float(np.abs(m - h).mean()),
+        "n": n,
+    }
 
 
 def quadratic_weighted_kappa(a: np.ndarray, b: np.ndarray, levels: int = QWK_LEVELS) -> float | None:

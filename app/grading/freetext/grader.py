@@ -55,7 +55,9 @@ class FreeTextGrader:
     def from_settings(cls, settings: Settings) -> "FreeTextGrader":
         english = load_encoder(settings.embedding_model)
         multilingual_name = getattr(settings, "multilingual_embedding_model", MULTILINGUAL_USE)
-        japanese = english if multilingual_name == settings.embedding_model else load_encoder(multilingual_name)
+        japanese = (
+            english if multilingual_name == settings.embedding_model else load_encoder(multilingual_name)
+        )
         return cls(english=english, japanese=japanese)
 
     def encoder(self, language: str) -> Encoder:
@@ -106,7 +108,9 @@ class FreeTextGrader:
             question.model_dump_json(include={"prompt", "key_points", "misconceptions"}).encode()
         ).hexdigest()[:16]
         key = (encoder.name, question.id, request.rubric_version, language, fingerprint)
-        index = self._cache.get(key, lambda: build_index(question=question, language=language, encoder=encoder))
+        index = self._cache.get(
+            key, lambda: build_index(question=question, language=language, encoder=encoder)
+        )
         spans = split_sentences(request.answer, language=language)
         return _Prepared(
             request=request,

@@ -60,7 +60,9 @@ def score_items(
             )
         )
     misconception_best = (
-        semantic[:, misconception_columns].max(axis=1) if misconception_columns else np.zeros(semantic.shape[0])
+        semantic[:, misconception_columns].max(axis=1)
+        if misconception_columns
+        else np.zeros(semantic.shape[0])
     )
     key_points = [
         _key_point(column, answer, index, config, semantic, wrong_claim, misconception_best)

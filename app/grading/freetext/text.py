@@ -13,14 +13,15 @@ _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 _LIST_SEPARATOR = re.compile(r"[,;/\n\u2022\u3001\u30fb]|\s-\s")
 MAX_SENTENCES = 40  # a pasted essay still costs a bounded number of spans
 
-STOPWORDS = frozenset(
-    """a an the and or but if then else of to in on at by for with from into onto over under as is are
-    was were be been being am do does did done doing have has had having it its this that these those
-    there here which who whom whose what when where why how not no nor so than too very can could may
-    might must shall should will would i me my we our you your he him his she her they them their one
-    also such any all each both some more most other same only own just about above below between
-    through during before after again further once up down out off s t e g eg ie etc""".split()
-)
+_STOPWORD_LIST = """
+a an the and or but if then else of to in on at by for with from into onto over under as is are was
+were be been being am do does did done doing have has had having it its this that these those there
+here which who whom whose what when where why how not no nor so than too very can could may might
+must shall should will would i me my we our you your he him his she her they them their one also
+such any all each both some more most other same only own just about above below between through
+during before after again further once up down out off s t e g eg ie etc
+"""
+STOPWORDS = frozenset(_STOPWORD_LIST.split())
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ness", "ies", "ied", "ers", "er", "es", "ed", "ly", "s")
 

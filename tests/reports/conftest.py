@@ -1,0 +1,79 @@
+"""Candidates graded for real (the session's model and sandbox), and a live uvicorn server for the browser."""
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.answers.service import AnswerLimits, answer_sheet, start, submit
+from app.assessments.service import create_candidate, issue_invite
+from app.bank.schema import Question
+from app.bank.sync import sync_rubric_versions
+from app.grading.worker import InProcessQueue
+from app.main import Services, create_app
+from app.models import Assessment, AssessmentState, User
+from app.settings import Settings
+from tests.conftest import wait_for_state
+
+LIMITS = AnswerLimits(text_bytes=20_000, code_bytes=50_000)
+GradedFactory = Callable[..., Assessment]
+
+
+def answer_for(question: Question, *, strong: bool) -> str:
+    """A strong candidate hands in the model answer or the reference solution; a weak one little or nothing."""
+    if question.code is not None:
+        return question.code.solution if strong else question.code.starter
+    return question.model_answer.en if strong else "I think it depends on the data, but I am not sure."
+
+
+@pytest.fixture
+def graded(session: Session, engine: Engine, services: Services, interviewer: User) -> GradedFactory:
+    """Creates a candidate, answers and submits every question, and grades the answers for real."""
+    sync_rubric_versions(session=session, bank=services.bank)
+
+    def make(name: str, *, strong: bool = True, profile: str = "junior-ml-engineer", locale: str = "en",
+             owner: User = interviewer, answers: dict[str, str] | None = None) -> Assessment:
+        assessment = create_candidate(session=session, bank=services.bank, owner=owner, name=name,
+                                      email=f"{uuid.uuid4().hex[:10]}@example.com", profile_id=profile, locale=locale)
+        issue_invite(session=session, assessment=assessment, ttl_hours=1)
+        start(session=session, assessment=assessment)
+        sheet = answer_sheet(session=session, assessment=assessment)
+        final = {item.assessment_question.id: (answers or {}).get(item.question.id)
+                 or answer_for(item.question, strong=strong) for item in sheet}
+        assert submit(session=session, assessment=assessment, final_answers=final, limits=LIMITS)  # type: ignore[arg-type]
+        InProcessQueue(engine=engine, graders=services.graders).drain()
+        # With a client running, the app's own worker may have taken a job: wait for it too.
+        wait_for_state(engine, assessment.id, AssessmentState.graded)  # type: ignore[arg-type]
+        session.refresh(assessment)
+        return assessment
+
+    return make
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(settings: Settings, services: Services, engine: Engine) -> Iterator[str]:
+    """The app on a real uvicorn server in a thread, on a free loopback port; yields its base URL."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, services=services, engine=engine),
+                                           host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
