@@ -17,6 +17,7 @@ from app.assessments.routes import router as assessments_router
 from app.auth.routes import router as auth_router
 from app.bank.loader import Bank, load_bank
 from app.bank.sync import sync_rubric_versions
+from app.calibration.routes import router as calibration_router
 from app.db import make_engine
 from app.error_pages import install_error_handlers
 from app.grading.routes import router as grading_router
@@ -79,7 +80,14 @@ def create_app(
     _install_middleware(app, settings)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.mount("/vendor", StaticFiles(directory=PROJECT_ROOT / "node_modules", check_dir=False), name="vendor")
-    for router in (auth_router, assessments_router, answers_router, grading_router, reports_router):
+    for router in (
+        auth_router,
+        assessments_router,
+        answers_router,
+        grading_router,
+        calibration_router,
+        reports_router,
+    ):
         app.include_router(router)
 
     @app.get("/healthz")

@@ -131,3 +131,18 @@ class Override(SQLModel, table=True):
     after: float
     reason: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class CalibrationFit(SQLModel, table=True):
+    """A monotone raw-credit → credit mapping fitted from reviewers' overrides.
+
+    `question_id` None is the global mapping; the newest row per question (or global) is in force.
+    """
+
+    __tablename__ = "calibration_fit"
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str | None = Field(default=None, max_length=80, index=True)
+    params: dict[str, Any] = _json_column()
+    labels: int
+    fitted_by: int = Field(foreign_key="user.id")
+    fitted_at: datetime = Field(default_factory=utcnow)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.bank.schema import Question
 from app.grading.encoders import Encoder, load_encoder
-from app.grading.freetext import FreeTextGrader, GradeRequest, fit_calibration
+from app.grading.freetext import FreeTextGrader, GradeRequest, TextGrade, fit_calibration
 from app.grading.freetext.reference_rubric import question_from_reference
 from app.settings import get_settings
 
@@ -75,12 +75,12 @@ def build_questions(rows: list[dict[str, Any]]) -> dict[str, Question]:
 
 def grade_all(
     grader: FreeTextGrader, rows: list[dict[str, Any]], questions: dict[str, Question]
-) -> NDArray[Any]:
+) -> list[TextGrade]:
     requests = [
         GradeRequest(answer=r["answer"], question=questions[r["question_id"]], rubric_version=RUBRIC_VERSION)
         for r in rows
     ]
-    return np.array([g.raw_credit for g in grader.grade_many(requests)])
+    return grader.grade_many(requests)
 
 
 def rmse(a: NDArray[Any], b: NDArray[Any]) -> float:
@@ -150,6 +150,19 @@ def agreement_figures(raw: NDArray[Any], rows: list[dict[str, Any]]) -> dict[str
     return figures
 
 
+def triage_figures(grades: list[TextGrade], raw: NDArray[Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Is "needs review" worth a human's time? Calibrated error on flagged vs unflagged answers."""
+    flagged = np.array([g.needs_review for g in grades])
+    human = np.array([r["score"] for r in rows])
+    held_out, predicted = few_shot(raw, human, np.array([r["question_id"] for r in rows]), seed=0)
+    error = np.abs(predicted - human)
+    return {
+        "review_rate": float(flagged.mean()),
+        "mae_calibrated_flagged": float(error[held_out & flagged].mean()),
+        "mae_calibrated_unflagged": float(error[held_out & ~flagged].mean()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -168,20 +181,21 @@ def main() -> None:
     # Throughput on real answers, uncached: the first SPEED_SAMPLE answers with their rubrics warm.
     grader = FreeTextGrader(english=encoder, japanese=encoder)
     sample = rows[:SPEED_SAMPLE]
-    grade_all(grader, sample[:1], questions)
     for qid in {r["question_id"] for r in sample}:
         grade_all(grader, [next(r for r in sample if r["question_id"] == qid)], questions)
     started = time.perf_counter()
-    grade_all(grader, sample, questions)
+    grade_all(grader, sample, questions)  # one batched call, the way the job worker grades a backlog
     answers_per_s = len(sample) / (time.perf_counter() - started)
 
     if args.embedding_cache:
         memo = MemoEncoder(encoder, args.embedding_cache)
-        raw = grade_all(FreeTextGrader(english=memo, japanese=memo), rows, questions)
+        grades = grade_all(FreeTextGrader(english=memo, japanese=memo), rows, questions)
         memo.save()
     else:
-        raw = grade_all(grader, rows, questions)
+        grades = grade_all(grader, rows, questions)
+    raw = np.array([g.raw_credit for g in grades])
     figures = agreement_figures(raw, rows)
+    figures |= triage_figures(grades, raw, rows)
     figures |= {
         "answers_per_s": answers_per_s,
         "model_load_s": load_s,

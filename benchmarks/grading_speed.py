@@ -35,7 +35,7 @@ KEY_POINTS = [
 ]
 SENTENCES = [
     "Dropout is a regularisation technique that we use when a network overfits the training data.",
-    "During training each neuron is dropped with some probability, for example half of them in a dense layer.",
+    "During training each neuron is dropped with some probability, say half of them in a dense layer.",
     "Because a different random subset is removed at every step, no neuron can count on a specific partner.",
     "This forces the network to learn redundant features that are useful on their own.",
     "You can think of it as averaging the predictions of many smaller networks which share parameters.",
@@ -47,7 +47,7 @@ SENTENCES = [
     "With batch normalisation in the network, dropout sometimes hurts because the statistics shift.",
     "It also makes training slower to converge, so you may need more epochs.",
     "Weight decay and data augmentation are other options if dropout alone is not enough.",
-    "In my last project adding dropout before the classifier head closed most of the gap between train and validation accuracy.",
+    "In my last project, dropout before the classifier head closed most of the train-validation gap.",
 ]
 ROUNDS = 3
 PROMPT = "What does dropout do, why does it reduce overfitting, and what changes at inference time?"
@@ -73,7 +73,7 @@ def rubric() -> Question:
 def typical_answers(count: int, seed: int = 0) -> list[str]:
     """Answers of 50-200 words: random runs of the sentences above."""
     rng = random.Random(seed)
-    answers = []
+    answers: list[str] = []
     while len(answers) < count:
         answer = " ".join(rng.sample(SENTENCES, rng.randint(3, 11)))
         if 50 <= len(answer.split()) <= 200:

@@ -11,6 +11,25 @@ from app.errors import N_, Invalid, NotFound
 from app.models import Assessment, Grade, GradingJob, JobState, Override, User
 
 
+def machine_credit(grade: Grade) -> dict[str, float]:
+    return {kp["id"]: float(kp.get("credit", 0.0)) for kp in grade.detail.get("key_points", [])}
+
+
+def final_points(
+    *, grade: Grade, key_point_weights: dict[str, float], overrides: Sequence[Override]
+) -> float:
+    """The latest question-level override wins; otherwise key-point overrides adjust the machine's points."""
+    question_level = [o for o in overrides if o.key_point_id is None]
+    if question_level:
+        return question_level[-1].after
+    latest = {o.key_point_id: o for o in overrides if o.key_point_id is not None}
+    credit = machine_credit(grade)
+    adjusted = grade.points + sum(
+        (o.after - credit.get(kp_id, 0.0)) * key_point_weights.get(kp_id, 0.0) for kp_id, o in latest.items()
+    )
+    return min(max(adjusted, 0.0), grade.max_points)
+
+
 @dataclass(frozen=True)
 class QuestionResult:
     item: SheetItem
@@ -28,24 +47,15 @@ class QuestionResult:
 
     @property
     def points(self) -> float | None:
-        """Final points: the latest question override, else machine points plus key-point overrides."""
-        question_level = [o for o in self.overrides if o.key_point_id is None]
-        if question_level:
-            return question_level[-1].after
+        """Final points: the machine's, with the reviewers' overrides applied."""
         if self.grade is None:
             return None
         weights = {kp.id: kp.weight for kp in self.item.question.key_points}
-        machine_credit = self.machine_key_point_credit
-        adjusted = self.grade.points
-        for kp_id, override in self.key_point_overrides.items():
-            adjusted += (override.after - machine_credit.get(kp_id, 0.0)) * weights.get(kp_id, 0.0)
-        return min(max(adjusted, 0.0), self.max_points)
+        return final_points(grade=self.grade, key_point_weights=weights, overrides=self.overrides)
 
     @property
     def machine_key_point_credit(self) -> dict[str, float]:
-        if self.grade is None:
-            return {}
-        return {kp["id"]: float(kp.get("credit", 0.0)) for kp in self.grade.detail.get("key_points", [])}
+        return machine_credit(self.grade) if self.grade else {}
 
     @property
     def key_point_overrides(self) -> dict[str, Override]:

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.bank.schema import Question
 from app.bank.sync import question_at_version
+from app.calibration.service import calibration_for
 from app.grading import jobs
 from app.models import (
     Answer,
@@ -23,6 +24,7 @@ from app.sandbox.result import SandboxUnavailable
 
 if TYPE_CHECKING:
     from app.grading.freetext import FreeTextGrader
+    from app.grading.freetext.calibration import Calibration
     from app.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,13 @@ class GradeOutcome:
 
 
 def grade_answer(
-    *, graders: Graders, question: Question, rubric_version: str, content: str, language: str
+    *,
+    graders: Graders,
+    question: Question,
+    rubric_version: str,
+    content: str,
+    language: str,
+    calibration: tuple[int, "Calibration"] | None = None,
 ) -> GradeOutcome:
     if question.kind == "code":
         if graders.sandbox is None:
@@ -59,11 +67,14 @@ def grade_answer(
             code_grade.points, code_grade.max_points, code_grade.model_dump(mode="json"), "sandbox"
         )
     text_grade = graders.free_text.grade(
-        answer=content, question=question, rubric_version=rubric_version, language=language
+        answer=content,
+        question=question,
+        rubric_version=rubric_version,
+        language="ja" if language == "ja" else "en",
+        calibration=calibration[1] if calibration else None,
     )
-    return GradeOutcome(
-        text_grade.points, text_grade.max_points, text_grade.model_dump(mode="json"), text_grade.encoder
-    )
+    detail = text_grade.model_dump(mode="json") | {"calibration_id": calibration[0] if calibration else None}
+    return GradeOutcome(text_grade.points, text_grade.max_points, detail, text_grade.encoder)
 
 
 def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
@@ -80,6 +91,7 @@ def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
             rubric_version=aq.rubric_version,
             content=answer.content if answer else "",
             language=candidate.locale if candidate else "en",
+            calibration=calibration_for(session=session, question_id=aq.question_id),
         )
     except SandboxUnavailable as exc:
         jobs.finish(session=session, job=job, state=JobState.awaiting_sandbox, error=exc.message)
@@ -90,19 +102,21 @@ def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
             session=session, job=job, error=f"{type(exc).__name__}: {exc}", max_attempts=graders.max_attempts
         )
         return
-    _store_grade(session=session, aq=aq, outcome=outcome)
+    store_grade(session=session, aq=aq, outcome=outcome)
     jobs.finish(session=session, job=job)
     if assessment is not None:
         mark_graded_when_complete(session=session, assessment=assessment)
 
 
-def _store_grade(*, session: Session, aq: AssessmentQuestion, outcome: GradeOutcome) -> None:
+def store_grade(*, session: Session, aq: AssessmentQuestion, outcome: GradeOutcome) -> Grade:
     grade = session.exec(select(Grade).where(Grade.assessment_question_id == aq.id)).first()
     grade = grade or Grade(assessment_question_id=aq.id, points=0, max_points=0, grader="", rubric_version="")  # type: ignore[arg-type]
     grade.points, grade.max_points = outcome.points, outcome.max_points
     grade.detail, grade.grader, grade.rubric_version = outcome.detail, outcome.grader, aq.rubric_version
     session.add(grade)
     session.commit()
+    session.refresh(grade)
+    return grade
 
 
 def mark_graded_when_complete(*, session: Session, assessment: Assessment) -> None:

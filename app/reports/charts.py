@@ -9,14 +9,14 @@ from html import escape
 
 from markupsafe import Markup
 
-LABEL_WIDTH = 190
+LABEL_WIDTH = 210
 BAR_WIDTH = 300
 VALUE_WIDTH = 60
 ROW_HEIGHT = 24
 BAR_HEIGHT = 14
 TOP = 8
 AXIS_HEIGHT = 20
-MAX_LABEL_CHARS = 26
+MAX_LABEL_CHARS = 30
 FONT = "Noto Sans, Noto Sans CJK JP, DejaVu Sans, sans-serif"
 
 

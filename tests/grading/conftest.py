@@ -25,7 +25,7 @@ _BATCH_NORM = Question.model_validate(
             {
                 "id": "normalise",
                 "text": {
-                    "en": "It normalizes each layer's inputs using the mean and variance of the current mini-batch.",
+                    "en": "Each layer's inputs are normalized by the current mini-batch's mean and variance.",
                     "ja": "各層の入力をミニバッチの平均と分散で正規化する。",
                 },
             },

@@ -1,6 +1,6 @@
 """Japanese answers: graded with the multilingual encoder against Japanese or English key points."""
 
-from app.bank.schema import Question
+from app.bank.schema import Language, Question
 from app.grading.freetext import FreeTextGrader, TextGrade
 
 PARAPHRASE = (
@@ -12,7 +12,7 @@ OFF_TOPIC = "ランダムフォレストを使って木の深さを調整しま�
 WRONG_CLAIM = "バッチ正規化は各層の学習率を選ぶ仕組みです。"
 
 
-def grade(grader: FreeTextGrader, question: Question, answer: str, language: str = "ja") -> TextGrade:
+def grade(grader: FreeTextGrader, question: Question, answer: str, language: Language = "ja") -> TextGrade:
     return grader.grade(answer=answer, question=question, rubric_version="v1", language=language)
 
 

@@ -8,12 +8,12 @@ def test_one_equal_weight_key_point_per_sentence() -> None:
     question = question_from_reference(
         question_id="imported-1",
         prompt="Where are variables declared in a program?",
-        reference_answer="Anywhere in the program. Inside a function they are local, outside they are global.",
+        reference_answer="Anywhere in the program. Inside a function they are local, outside global.",
     )
     assert question.kind == "text"
     assert [p.text.en for p in question.key_points] == [
         "Anywhere in the program.",
-        "Inside a function they are local, outside they are global.",
+        "Inside a function they are local, outside global.",
     ]
     assert {p.weight for p in question.key_points} == {1.0}
     assert question.max_points == 2.0

@@ -12,12 +12,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.answers.service import AnswerLimits, answer_sheet, start, submit
-from app.assessments.service import create_candidate, issue_invite
+from app.assessments.service import assessment_questions, create_candidate, issue_invite
 from app.bank.schema import Question
 from app.bank.sync import sync_rubric_versions
 from app.grading.worker import InProcessQueue
 from app.main import Services, create_app
-from app.models import Assessment, AssessmentState, User
+from app.models import Assessment, AssessmentQuestion, AssessmentState, User
 from app.settings import Settings
 from tests.conftest import wait_for_state
 
@@ -38,14 +38,15 @@ def graded(session: Session, engine: Engine, services: Services, interviewer: Us
     sync_rubric_versions(session=session, bank=services.bank)
 
     def make(name: str, *, strong: bool = True, profile: str = "junior-ml-engineer", locale: str = "en",
-             owner: User = interviewer, answers: dict[str, str] | None = None) -> Assessment:
+             owner: User = interviewer, same_questions_as: Assessment | None = None) -> Assessment:
         assessment = create_candidate(session=session, bank=services.bank, owner=owner, name=name,
                                       email=f"{uuid.uuid4().hex[:10]}@example.com", profile_id=profile, locale=locale)
+        if same_questions_as is not None:
+            _copy_question_set(session, source=same_questions_as, target=assessment)
         issue_invite(session=session, assessment=assessment, ttl_hours=1)
         start(session=session, assessment=assessment)
         sheet = answer_sheet(session=session, assessment=assessment)
-        final = {item.assessment_question.id: (answers or {}).get(item.question.id)
-                 or answer_for(item.question, strong=strong) for item in sheet}
+        final = {item.assessment_question.id: answer_for(item.question, strong=strong) for item in sheet}
         assert submit(session=session, assessment=assessment, final_answers=final, limits=LIMITS)  # type: ignore[arg-type]
         InProcessQueue(engine=engine, graders=services.graders).drain()
         # With a client running, the app's own worker may have taken a job: wait for it too.
@@ -54,6 +55,17 @@ def graded(session: Session, engine: Engine, services: Services, interviewer: Us
         return assessment
 
     return make
+
+
+def _copy_question_set(session: Session, *, source: Assessment, target: Assessment) -> None:
+    """Gives `target` (a fresh draft) the questions of `source`: two candidates answering the same set."""
+    for row in assessment_questions(session=session, assessment=target):
+        session.delete(row)
+    session.flush()
+    for row in assessment_questions(session=session, assessment=source):
+        session.add(AssessmentQuestion(assessment_id=target.id, position=row.position, question_id=row.question_id,
+                                       rubric_version=row.rubric_version, reason=row.reason))
+    session.commit()
 
 
 def _free_port() -> int:

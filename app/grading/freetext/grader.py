@@ -5,7 +5,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.bank.schema import Question
+import numpy as np
+from numpy.typing import NDArray
+
+from app.bank.schema import Language, Question
 from app.grading.encoders import MULTILINGUAL_USE, Encoder, load_encoder
 from app.grading.freetext.calibration import Calibration
 from app.grading.freetext.keypoints import KeyPointCache, KeyPointIndex, build_index
@@ -52,13 +55,13 @@ class FreeTextGrader:
         self._cache = KeyPointCache()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "FreeTextGrader":
+    def from_settings(
+        cls, settings: Settings, *, multilingual_model: str = MULTILINGUAL_USE
+    ) -> "FreeTextGrader":
+        """English answers use settings.embedding_model; Japanese ones the multilingual encoder."""
         english = load_encoder(settings.embedding_model)
-        multilingual_name = getattr(settings, "multilingual_embedding_model", MULTILINGUAL_USE)
-        japanese = (
-            english if multilingual_name == settings.embedding_model else load_encoder(multilingual_name)
-        )
-        return cls(english=english, japanese=japanese)
+        same = multilingual_model == settings.embedding_model
+        return cls(english=english, japanese=english if same else load_encoder(multilingual_model))
 
     def encoder(self, language: str) -> Encoder:
         """The encoder answers in this language are embedded with."""
@@ -70,14 +73,14 @@ class FreeTextGrader:
         answer: str,
         question: Question,
         rubric_version: str,
-        language: str = "en",
+        language: Language = "en",
         calibration: Calibration | None = None,
     ) -> TextGrade:
         request = GradeRequest(
             answer=answer,
             question=question,
             rubric_version=rubric_version,
-            language=language,  # type: ignore[arg-type]  # validated by pydantic
+            language=language,
             calibration=calibration,
         )
         return self.grade_many([request])[0]
@@ -85,16 +88,17 @@ class FreeTextGrader:
     def grade_many(self, requests: Sequence[GradeRequest | Mapping[str, Any]]) -> list[TextGrade]:
         """Grade many answers with one encoder call per encoder (the encoder dominates the cost)."""
         prepared = [self._prepare(r if isinstance(r, GradeRequest) else GradeRequest(**r)) for r in requests]
-        vectors: dict[int, list[Any]] = {}
+        vectors: list[NDArray[np.float32]] = [np.zeros((0, 0), dtype=np.float32)] * len(prepared)
         for encoder in {id(p.encoder): p.encoder for p in prepared}.values():
-            batch = [p for p in prepared if p.encoder is encoder]
-            texts = [t for p in batch for t in p.embed_texts]
-            encoded = encoder.encode(texts) if texts else None
-            start = 0
-            for p in batch:
-                vectors[id(p)] = [encoded, start, start + len(p.embed_texts)]
-                start += len(p.embed_texts)
-        return [self._finish(p, *vectors[id(p)]) for p in prepared]
+            batch = [i for i, p in enumerate(prepared) if p.encoder is encoder]
+            texts = [t for i in batch for t in prepared[i].embed_texts]
+            if not texts:
+                continue
+            encoded = encoder.encode(texts)
+            bounds = np.cumsum([0] + [len(prepared[i].embed_texts) for i in batch])
+            for i, start, end in zip(batch, bounds[:-1], bounds[1:], strict=True):
+                vectors[i] = encoded[start:end]
+        return [self._finish(p, v) for p, v in zip(prepared, vectors, strict=True)]
 
     def _prepare(self, request: GradeRequest) -> _Prepared:
         question = request.question
@@ -122,12 +126,12 @@ class FreeTextGrader:
             embed_texts=[demote(s, index.question_words) for s in spans],
         )
 
-    def _finish(self, prepared: _Prepared, encoded: Any, start: int, end: int) -> TextGrade:
+    def _finish(self, prepared: _Prepared, vectors: NDArray[np.float32]) -> TextGrade:
         index, request = prepared.index, prepared.request
         config = CONFIGS.get(prepared.encoder.name, MINILM_CONFIG)
         evidence = AnswerEvidence(
             spans=prepared.spans,
-            vectors=encoded[start:end] if encoded is not None else None,  # type: ignore[arg-type]
+            vectors=vectors,
             terms=[
                 terms_for(s, language=prepared.language, question_terms=index.question_units)
                 for s in prepared.spans

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from app.bank.schema import Question
+from app.bank.schema import Language, Question
 from app.grading.freetext.calibration import Calibration
 
 Decision = Literal["full", "partial", "none"]
@@ -55,5 +55,5 @@ class GradeRequest(BaseModel):
     answer: str
     question: Question
     rubric_version: str
-    language: Literal["en", "ja"] = "en"
+    language: Language = "en"
     calibration: Calibration | None = None

@@ -1,0 +1,145 @@
+"""Reviewers' overrides as training data: fit calibrations, measure agreement, re-grade and show changes."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.bank.loader import Bank
+from app.grading.freetext.agreement import agreement
+from app.grading.freetext.calibration import MIN_QUESTION_LABELS, Calibration, fit_calibration
+from app.grading.results import final_points
+from app.models import AssessmentQuestion, CalibrationFit, Grade, Override, User
+
+MIN_GLOBAL_LABELS = 10  # below this a global curve would mostly fit noise
+
+
+@dataclass(frozen=True)
+class Label:
+    """One answer a human scored: the grader's raw credit against the reviewer's final credit."""
+
+    question_id: str
+    raw_credit: float
+    machine_credit: float
+    human_credit: float
+
+
+def labels(*, session: Session) -> list[Label]:
+    """Text answers with at least one override; the overrides applied give the human label."""
+    rows = session.exec(
+        select(Override, Grade, AssessmentQuestion)
+        .join(Grade, col(Grade.assessment_question_id) == col(Override.assessment_question_id))
+        .join(AssessmentQuestion, col(AssessmentQuestion.id) == col(Override.assessment_question_id))
+        .order_by(col(Override.id))
+    ).all()
+    grouped: dict[int, tuple[Grade, AssessmentQuestion, list[Override]]] = {}
+    for override, grade, aq in rows:
+        grouped.setdefault(override.assessment_question_id, (grade, aq, []))[2].append(override)
+    result = []
+    for grade, aq, overrides in grouped.values():
+        if "raw_credit" not in grade.detail:
+            continue  # code answers are graded by tests, not calibrated
+        weights = {kp["id"]: float(kp["weight"]) for kp in grade.detail.get("key_points", [])}
+        human = final_points(grade=grade, key_point_weights=weights, overrides=overrides)
+        max_points = grade.max_points or 1.0
+        result.append(
+            Label(
+                question_id=aq.question_id,
+                raw_credit=float(grade.detail["raw_credit"]),
+                machine_credit=grade.points / max_points,
+                human_credit=human / max_points,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class FitSummary:
+    global_labels: int
+    questions: dict[str, int]  # question id -> labels behind its own adjustment
+
+
+def fit_and_store(*, session: Session, user: User) -> FitSummary:
+    """Fit the global mapping and, where enough labels exist, each question's adjustment."""
+    data = labels(session=session)
+    if len(data) < MIN_GLOBAL_LABELS:
+        return FitSummary(global_labels=len(data), questions={})
+    base = fit_calibration(raw=[d.raw_credit for d in data], human=[d.human_credit for d in data])
+    session.add(
+        CalibrationFit(question_id=None, params=base.model_dump(), labels=len(data), fitted_by=_user_id(user))
+    )
+    by_question: dict[str, list[Label]] = defaultdict(list)
+    for label in data:
+        by_question[label.question_id].append(label)
+    fitted = {}
+    for question_id, items in sorted(by_question.items()):
+        if len(items) < MIN_QUESTION_LABELS:
+            continue
+        own = fit_calibration(
+            raw=[d.raw_credit for d in items], human=[d.human_credit for d in items], base=base
+        )
+        session.add(
+            CalibrationFit(
+                question_id=question_id, params=own.model_dump(), labels=len(items), fitted_by=_user_id(user)
+            )
+        )
+        fitted[question_id] = len(items)
+    session.commit()
+    return FitSummary(global_labels=len(data), questions=fitted)
+
+
+def _user_id(user: User) -> int:
+    assert user.id is not None, "a stored user"
+    return user.id
+
+
+def calibration_for(*, session: Session, question_id: str) -> tuple[int, Calibration] | None:
+    """The newest fit for this question, else the newest global one; with its id for the record."""
+    for where in (col(CalibrationFit.question_id) == question_id, col(CalibrationFit.question_id).is_(None)):
+        row = session.exec(
+            select(CalibrationFit).where(where).order_by(col(CalibrationFit.id).desc())
+        ).first()
+        if row is not None and row.id is not None:
+            return row.id, Calibration.model_validate(row.params)
+    return None
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    question_id: str | None  # None: all questions
+    n: int
+    pearson: float | None
+    qwk: float | None
+    mae: float | None
+
+
+def agreement_report(*, session: Session) -> list[AgreementRow]:
+    """Machine credit against reviewers' credit, overall and per question (0-1 scale)."""
+    data = labels(session=session)
+    groups: dict[str | None, list[Label]] = defaultdict(list)
+    for label in data:
+        groups[None].append(label)
+        groups[label.question_id].append(label)
+    rows = []
+    for question_id, items in sorted(groups.items(), key=lambda kv: (kv[0] is not None, kv[0] or "")):
+        stats = agreement(machine=[i.machine_credit for i in items], human=[i.human_credit for i in items])
+        rows.append(
+            AgreementRow(
+                question_id,
+                len(items),
+                _number(stats.get("pearson")),
+                _number(stats.get("qwk")),
+                _number(stats.get("mae")),
+            )
+        )
+    return rows
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def calibrated_questions(*, session: Session, bank: Bank) -> Sequence[str]:
+    rows = session.exec(select(CalibrationFit.question_id).distinct()).all()
+    return sorted(q for q in rows if q is not None and q in bank.questions)
