@@ -4,9 +4,9 @@ Every user-facing string is localised: English is required, Japanese is required
 bank (the bank test checks it) but optional for imported problems such as HumanEval.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,79}$")]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")]
@@ -76,7 +76,15 @@ class CheckTest(Strict):
     weight: Weight = 1.0
 
 
-CodeTest = Annotated[CallTest | CheckTest, Field(discriminator="kind")]
+def _test_kind(value: Any) -> str:
+    """A test without `kind` is a call test, the common case."""
+    kind = value.get("kind", "call") if isinstance(value, dict) else getattr(value, "kind", "call")
+    return str(kind)
+
+
+CodeTest = Annotated[
+    Annotated[CallTest, Tag("call")] | Annotated[CheckTest, Tag("check")], Discriminator(_test_kind)
+]
 
 
 class Limits(Strict):
