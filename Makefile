@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := bubblewrap python3 python3-numpy chromium fonts-noto-cjk poppler-utils \
-	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export HF_HUB_OFFLINE := 1
 
@@ -38,6 +38,7 @@ $(VENV)/.system-stamp:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else echo "Missing Debian packages (install them as root): $$missing" >&2; exit 1; fi; \
 	fi
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (with npm) first" >&2; exit 1; }
 	@mkdir -p $(VENV) && touch $@
 
 # torch is installed first and pinned: an unpinned torch would pull gigabytes of CUDA wheels.

@@ -9,26 +9,28 @@ Targets: CSV and JSON under 5 s, a PDF report under 1.5 s, peak RSS under 500 MB
 """
 
 import argparse
+import contextlib
 import gc
 import json
 import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session, SQLModel  # noqa: E402
+from sqlmodel import Session, SQLModel
 
-from app.bank.loader import Bank, load_bank  # noqa: E402
-from app.bank.schema import Question  # noqa: E402
-from app.bank.sync import sync_rubric_versions  # noqa: E402
-from app.db import make_engine  # noqa: E402
-from app.grading.code import CaseResult, CaseVerdict, CodeGrade  # noqa: E402
-from app.grading.freetext.models import KeyPointEvidence, MisconceptionEvidence, TextGrade  # noqa: E402
-from app.models import (  # noqa: E402
+from app.bank.loader import Bank, load_bank
+from app.bank.schema import Question
+from app.bank.sync import sync_rubric_versions
+from app.db import make_engine
+from app.grading.code import CaseResult, CaseVerdict, CodeGrade
+from app.grading.freetext.models import KeyPointEvidence, MisconceptionEvidence, TextGrade
+from app.models import (
     Answer,
     Assessment,
     AssessmentQuestion,
@@ -40,13 +42,13 @@ from app.models import (  # noqa: E402
     Override,
     User,
 )
-from app.reports.csv_export import candidates_csv  # noqa: E402
-from app.reports.json_export import candidates_json  # noqa: E402
-from app.reports.pdf import report_pdf  # noqa: E402
-from app.reports.report import report_context  # noqa: E402
-from app.reports.service import CampaignFilter, candidate_result  # noqa: E402
-from app.sandbox import Isolation, Verdict  # noqa: E402
-from app.settings import PROJECT_ROOT  # noqa: E402
+from app.reports.csv_export import candidates_csv
+from app.reports.json_export import candidates_json
+from app.reports.pdf import report_pdf
+from app.reports.report import report_context
+from app.reports.service import CampaignFilter, candidate_result
+from app.sandbox import Isolation, Verdict
+from app.settings import PROJECT_ROOT
 
 JAPANESE_NAMES = ["山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 美咲"]
 PDF_REPORTS = 5
@@ -57,18 +59,41 @@ def _text_grade(question: Question, answer: str, rng: random.Random) -> TextGrad
     key_points = []
     for kp in question.key_points:
         credit = rng.choice([0.0, 0.35, 0.7, 1.0, 1.0])
-        key_points.append(KeyPointEvidence(
-            id=kp.id, weight=kp.weight, span=rng.choice(sentences), similarity=round(rng.uniform(0.2, 0.9), 3),
-            lexical=round(rng.uniform(0, 1), 3), score=round(rng.uniform(0.1, 0.9), 3), threshold_full=0.55,
-            threshold_partial=0.1, decision="full" if credit == 1 else "partial" if credit else "none", credit=credit,
-        ))
-    misconceptions = [MisconceptionEvidence(id=m.id, weight=m.weight, span=rng.choice(sentences), similarity=0.3,
-                                            threshold=0.6, matched=False) for m in question.misconceptions]
+        key_points.append(
+            KeyPointEvidence(
+                id=kp.id,
+                weight=kp.weight,
+                span=rng.choice(sentences),
+                similarity=round(rng.uniform(0.2, 0.9), 3),
+                lexical=round(rng.uniform(0, 1), 3),
+                score=round(rng.uniform(0.1, 0.9), 3),
+                threshold_full=0.55,
+                threshold_partial=0.1,
+                decision="full" if credit == 1 else "partial" if credit else "none",
+                credit=credit,
+            )
+        )
+    misconceptions = [
+        MisconceptionEvidence(
+            id=m.id, weight=m.weight, span=rng.choice(sentences), similarity=0.3, threshold=0.6, matched=False
+        )
+        for m in question.misconceptions
+    ]
     credit = sum(p.weight * p.credit for p in key_points) / question.max_points
-    return TextGrade(points=round(credit * question.max_points, 4), max_points=question.max_points,
-                     credit=round(credit, 4), raw_credit=credit, key_points=key_points, misconceptions=misconceptions,
-                     needs_review=rng.random() < 0.1, review_reasons=[], encoder="all-MiniLM-L6-v2",
-                     channels=["semantic", "lexical-word"], language="en", calibrated=False)
+    return TextGrade(
+        points=round(credit * question.max_points, 4),
+        max_points=question.max_points,
+        credit=round(credit, 4),
+        raw_credit=credit,
+        key_points=key_points,
+        misconceptions=misconceptions,
+        needs_review=rng.random() < 0.1,
+        review_reasons=[],
+        encoder="all-MiniLM-L6-v2",
+        channels=["semantic", "lexical-word"],
+        language="en",
+        calibrated=False,
+    )
 
 
 def _code_grade(question: Question, rng: random.Random) -> CodeGrade:
@@ -76,13 +101,36 @@ def _code_grade(question: Question, rng: random.Random) -> CodeGrade:
     tests = []
     for index, test in enumerate(question.code.hidden_tests):
         passed = rng.random() < 0.8
-        tests.append(CaseResult(index=index, kind=test.kind, verdict=CaseVerdict.passed if passed else
-                                CaseVerdict.wrong_answer, weight=test.weight, points=test.weight if passed else 0.0,
-                                detail="" if passed else "expected 1, got 2", args=getattr(test, "args", None),
-                                expected=getattr(test, "expected", None), got="1"))
-    return CodeGrade(points=sum(t.points for t in tests), max_points=question.max_points, tests=tests,
-                     run_verdict=Verdict.ok, run_detail="", cpu_seconds=0.05, wall_seconds=0.1,
-                     isolation=Isolation.bwrap, stdout="", stderr="")
+        tests.append(
+            CaseResult(
+                index=index,
+                kind=test.kind,
+                verdict=CaseVerdict.passed if passed else CaseVerdict.wrong_answer,
+                weight=test.weight,
+                points=test.weight if passed else 0.0,
+                detail="" if passed else "expected 1, got 2",
+                args=getattr(test, "args", None),
+                expected=getattr(test, "expected", None),
+                got="1",
+            )
+        )
+    return CodeGrade(
+        points=sum(t.points for t in tests),
+        max_points=question.max_points,
+        tests=tests,
+        run_verdict=Verdict.ok,
+        run_detail="",
+        cpu_seconds=0.05,
+        wall_seconds=0.1,
+        isolation=Isolation.bwrap,
+        stdout="",
+        stderr="",
+    )
+
+
+def _id(row: User | Candidate | Assessment | AssessmentQuestion) -> int:
+    assert row.id is not None, "flush first"
+    return row.id
 
 
 def populate(session: Session, bank: Bank, candidates: int, seed: int = 7) -> User:
@@ -99,19 +147,28 @@ def populate(session: Session, bank: Bank, candidates: int, seed: int = 7) -> Us
         codes = [lq for lq in pool if lq.question.kind == "code"]
         chosen = rng.sample(texts, min(5, len(texts))) + rng.sample(codes, min(2, len(codes)))
         name = JAPANESE_NAMES[number % 4] if number % 5 == 0 else f"Candidate Number {number}"
-        candidate = Candidate(name=name, email=f"c{number}@example.com", owner_id=user.id)  # type: ignore[arg-type]
+        candidate = Candidate(name=name, email=f"c{number}@example.com", owner_id=_id(user))
         session.add(candidate)
         session.flush()
         began = start + timedelta(hours=number)
-        assessment = Assessment(candidate_id=candidate.id, profile_id=profile.id, seed=number,  # type: ignore[arg-type]
-                                state=AssessmentState.graded, started_at=began,
-                                submitted_at=began + timedelta(minutes=rng.randint(30, 80)))
+        assessment = Assessment(
+            candidate_id=_id(candidate),
+            profile_id=profile.id,
+            seed=number,
+            state=AssessmentState.graded,
+            started_at=began,
+            submitted_at=began + timedelta(minutes=rng.randint(30, 80)),
+        )
         session.add(assessment)
         session.flush()
         for position, loaded in enumerate(chosen):
             question = loaded.question
-            aq = AssessmentQuestion(assessment_id=assessment.id, position=position,  # type: ignore[arg-type]
-                                    question_id=question.id, rubric_version=loaded.version)
+            aq = AssessmentQuestion(
+                assessment_id=_id(assessment),
+                position=position,
+                question_id=question.id,
+                rubric_version=loaded.version,
+            )
             session.add(aq)
             session.flush()
             if question.code is not None:
@@ -119,15 +176,33 @@ def populate(session: Session, bank: Bank, candidates: int, seed: int = 7) -> Us
                 grader = "sandbox"
             else:
                 content = question.model_answer.en
-                grade, grader = _text_grade(question, content, rng).model_dump(mode="json"), "all-MiniLM-L6-v2"
-            session.add(Answer(assessment_question_id=aq.id, content=content, revision=1))  # type: ignore[arg-type]
-            session.add(GradingJob(assessment_question_id=aq.id, state=JobState.done, attempts=1))  # type: ignore[arg-type]
-            session.add(Grade(assessment_question_id=aq.id, points=grade["points"],  # type: ignore[arg-type]
-                              max_points=grade["max_points"], detail=grade, grader=grader,
-                              rubric_version=loaded.version))
+                grade, grader = (
+                    _text_grade(question, content, rng).model_dump(mode="json"),
+                    "all-MiniLM-L6-v2",
+                )
+            session.add(Answer(assessment_question_id=_id(aq), content=content, revision=1))
+            session.add(GradingJob(assessment_question_id=_id(aq), state=JobState.done, attempts=1))
+            session.add(
+                Grade(
+                    assessment_question_id=_id(aq),
+                    points=grade["points"],
+                    max_points=grade["max_points"],
+                    detail=grade,
+                    grader=grader,
+                    rubric_version=loaded.version,
+                )
+            )
             if rng.random() < 0.05:
-                session.add(Override(assessment_question_id=aq.id, user_id=user.id, key_point_id=None,  # type: ignore[arg-type]
-                                     before=grade["points"], after=question.max_points, reason="Reviewed by hand"))
+                session.add(
+                    Override(
+                        assessment_question_id=_id(aq),
+                        user_id=_id(user),
+                        key_point_id=None,
+                        before=grade["points"],
+                        after=question.max_points,
+                        reason="Reviewed by hand",
+                    )
+                )
         if number % 100 == 99:
             session.commit()
     session.commit()
@@ -142,15 +217,14 @@ def _peak_rss_mb() -> float:
 
 
 def _reset_peak_rss() -> None:
-    try:
+    # Not Linux, or not allowed: the figure then includes the set-up.
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:  # not Linux, or not allowed: the figure then includes the set-up
-        pass
 
 
-def _timed_drain(chunks: object) -> tuple[float, int]:
+def _timed_drain(chunks: Iterator[str]) -> tuple[float, int]:
     started = time.perf_counter()
-    size = sum(len(chunk) for chunk in chunks)  # type: ignore[attr-defined]
+    size = sum(len(chunk) for chunk in chunks)
     return time.perf_counter() - started, size
 
 
@@ -172,7 +246,9 @@ def main() -> None:
         _reset_peak_rss()
         filters = CampaignFilter()
         with Session(engine) as session:
-            csv_s, csv_bytes = _timed_drain(candidates_csv(session=session, user=user, bank=bank, filters=filters))
+            csv_s, csv_bytes = _timed_drain(
+                candidates_csv(session=session, user=user, bank=bank, filters=filters)
+            )
         with Session(engine) as session:
             json_s, json_bytes = _timed_drain(candidates_json(session=session, user=user, filters=filters))
         pdf_times = []
@@ -180,8 +256,14 @@ def main() -> None:
             for assessment_id in range(1, PDF_REPORTS + 2):
                 started = time.perf_counter()
                 row = candidate_result(session=session, user=user, assessment_id=assessment_id)
-                context = report_context(session=session, row=row, bank=bank, locale="en",
-                                         display_name=row.candidate.name, chart_title="Score by topic")
+                context = report_context(
+                    session=session,
+                    row=row,
+                    bank=bank,
+                    locale="en",
+                    display_name=row.candidate.name,
+                    chart_title="Score by topic",
+                )
                 report_pdf(context, locale="en")
                 pdf_times.append(time.perf_counter() - started)
         engine.dispose()

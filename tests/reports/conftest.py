@@ -26,7 +26,7 @@ GradedFactory = Callable[..., Assessment]
 
 
 def answer_for(question: Question, *, strong: bool) -> str:
-    """A strong candidate hands in the model answer or the reference solution; a weak one little or nothing."""
+    """A strong candidate hands in the model answer or the reference solution; a weak one little."""
     if question.code is not None:
         return question.code.solution if strong else question.code.starter
     return question.model_answer.en if strong else "I think it depends on the data, but I am not sure."
@@ -37,10 +37,24 @@ def graded(session: Session, engine: Engine, services: Services, interviewer: Us
     """Creates a candidate, answers and submits every question, and grades the answers for real."""
     sync_rubric_versions(session=session, bank=services.bank)
 
-    def make(name: str, *, strong: bool = True, profile: str = "junior-ml-engineer", locale: str = "en",
-             owner: User = interviewer, same_questions_as: Assessment | None = None) -> Assessment:
-        assessment = create_candidate(session=session, bank=services.bank, owner=owner, name=name,
-                                      email=f"{uuid.uuid4().hex[:10]}@example.com", profile_id=profile, locale=locale)
+    def make(
+        name: str,
+        *,
+        strong: bool = True,
+        profile: str = "junior-ml-engineer",
+        locale: str = "en",
+        owner: User = interviewer,
+        same_questions_as: Assessment | None = None,
+    ) -> Assessment:
+        assessment = create_candidate(
+            session=session,
+            bank=services.bank,
+            owner=owner,
+            name=name,
+            email=f"{uuid.uuid4().hex[:10]}@example.com",
+            profile_id=profile,
+            locale=locale,
+        )
         if same_questions_as is not None:
             _copy_question_set(session, source=same_questions_as, target=assessment)
         issue_invite(session=session, assessment=assessment, ttl_hours=1)
@@ -63,8 +77,15 @@ def _copy_question_set(session: Session, *, source: Assessment, target: Assessme
         session.delete(row)
     session.flush()
     for row in assessment_questions(session=session, assessment=source):
-        session.add(AssessmentQuestion(assessment_id=target.id, position=row.position, question_id=row.question_id,
-                                       rubric_version=row.rubric_version, reason=row.reason))
+        session.add(
+            AssessmentQuestion(
+                assessment_id=target.id,  # type: ignore[arg-type]
+                position=row.position,
+                question_id=row.question_id,
+                rubric_version=row.rubric_version,
+                reason=row.reason,
+            )
+        )
     session.commit()
 
 
@@ -78,8 +99,15 @@ def _free_port() -> int:
 def live_server(settings: Settings, services: Services, engine: Engine) -> Iterator[str]:
     """The app on a real uvicorn server in a thread, on a free loopback port; yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, services=services, engine=engine),
-                                           host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, services=services, engine=engine),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

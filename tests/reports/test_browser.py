@@ -8,17 +8,27 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.reports.conftest import GradedFactory
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.mark.browser
-def test_download_pdf_and_csv_from_the_dashboard(live_server: str, graded: GradedFactory, tmp_path: Path) -> None:
+def test_download_pdf_and_csv_from_the_dashboard(
+    live_server: str, graded: GradedFactory, tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     graded("Mary Jackson")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         try:
             page = browser.new_context(accept_downloads=True).new_page()
             page.goto(f"{live_server}/login")

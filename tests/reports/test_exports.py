@@ -27,18 +27,19 @@ def _csv_rows(client: TestClient, query: str = "") -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
-def test_csv_round_trips_hostile_and_japanese_names(client: TestClient, signed_in: str, session: Session,
-                                                    graded: GradedFactory) -> None:
+def test_csv_round_trips_hostile_and_japanese_names(
+    client: TestClient, signed_in: str, session: Session, graded: GradedFactory
+) -> None:
     hostile = graded(HOSTILE_NAME)
     japanese = graded(JAPANESE_NAME, strong=False, locale="ja")
-    rows = {int(r["assessment_id"]): r for r in _csv_rows(client)}
+    rows: dict[int | None, dict[str, str]] = {int(r["assessment_id"]): r for r in _csv_rows(client)}
     assert set(rows) == {hostile.id, japanese.id}
     # The formula is neutralised with a leading quote; commas, quotes and the newline survive intact.
     assert rows[hostile.id]["candidate"] == "'" + HOSTILE_NAME
     assert rows[japanese.id]["candidate"] == JAPANESE_NAME
     for assessment in (hostile, japanese):
         result = assessment_result(session=session, assessment=assessment)
-        row = rows[assessment.id]  # type: ignore[index]
+        row = rows[assessment.id]
         assert float(row["points"]) == round(result.total.points, 2)
         assert row["state"] == "graded"
         for topic, score in result.topics.items():
@@ -49,27 +50,44 @@ def test_csv_round_trips_hostile_and_japanese_names(client: TestClient, signed_i
     assert float(rows[hostile.id]["percent"]) > float(rows[japanese.id]["percent"])
 
 
-def test_exports_are_identical_for_the_same_state(client: TestClient, signed_in: str, graded: GradedFactory) -> None:
+def test_exports_are_identical_for_the_same_state(
+    client: TestClient, signed_in: str, graded: GradedFactory
+) -> None:
     assessment = graded("Ada Twice")
-    for path in ("/reports/candidates.csv", "/reports/candidates.json", f"/assessments/{assessment.id}/report.pdf"):
+    for path in (
+        "/reports/candidates.csv",
+        "/reports/candidates.json",
+        f"/assessments/{assessment.id}/report.pdf",
+    ):
         first, second = client.get(path), client.get(path)
         assert first.status_code == 200 and len(first.content) > 100
         assert first.content == second.content, path
 
 
-def test_json_follows_the_published_schema(client: TestClient, signed_in: str, session: Session,
-                                           graded: GradedFactory, interviewer: User) -> None:
+def test_json_follows_the_published_schema(
+    client: TestClient, signed_in: str, session: Session, graded: GradedFactory, interviewer: User
+) -> None:
     strong, weak = graded("Grace Strong"), graded("Linus Weak", strong=False)
-    text_question = next(q for q in assessment_result(session=session, assessment=weak).questions
-                         if q.item.question.kind == "text")
-    add_override(session=session, user=interviewer, result=text_question, key_point_id=None, after=0.5,
-                 reason="Partly right on reflection")
+    text_question = next(
+        q
+        for q in assessment_result(session=session, assessment=weak).questions
+        if q.item.question.kind == "text"
+    )
+    add_override(
+        session=session,
+        user=interviewer,
+        result=text_question,
+        key_point_id=None,
+        after=0.5,
+        reason="Partly right on reflection",
+    )
     response = client.get("/reports/candidates.json")
     assert response.headers["content-type"] == "application/json"
     export = CampaignExport.model_validate_json(response.content)
     assert export.schema_version == SCHEMA_VERSION
-    assert json.loads(SCHEMA_FILE.read_text()) == CampaignExport.model_json_schema(), \
+    assert json.loads(SCHEMA_FILE.read_text()) == CampaignExport.model_json_schema(), (
         "report-schema.json is stale: regenerate it (docs/report-schema.md)"
+    )
     by_id = {c.assessment_id: c for c in export.candidates}
     for assessment in (strong, weak):
         result = assessment_result(session=session, assessment=assessment)
@@ -82,9 +100,13 @@ def test_json_follows_the_published_schema(client: TestClient, signed_in: str, s
     assert overridden.points == 0.5 and overridden.overrides[0].reason == "Partly right on reflection"
 
 
-def test_batched_loading_matches_the_result_page(session: Session, graded: GradedFactory, interviewer: User) -> None:
+def test_batched_loading_matches_the_result_page(
+    session: Session, graded: GradedFactory, interviewer: User
+) -> None:
     made = [graded("One"), graded("Two", strong=False)]
-    rows = list(iter_campaign_results(session=session, user=interviewer, filters=CampaignFilter(), batch_size=1))
+    rows = list(
+        iter_campaign_results(session=session, user=interviewer, filters=CampaignFilter(), batch_size=1)
+    )
     assert [r.assessment.id for r in rows] == [a.id for a in made]
     for row, assessment in zip(rows, made, strict=True):
         expected = assessment_result(session=session, assessment=assessment)
@@ -92,8 +114,9 @@ def test_batched_loading_matches_the_result_page(session: Session, graded: Grade
         assert [q.points for q in row.result.questions] == [q.points for q in expected.questions]
 
 
-def test_exports_are_filtered_and_only_the_owners(client: TestClient, session: Session, graded: GradedFactory,
-                                                  interviewer: User) -> None:
+def test_exports_are_filtered_and_only_the_owners(
+    client: TestClient, session: Session, graded: GradedFactory, interviewer: User
+) -> None:
     other = create_user(session=session, email="eve@example.com", name="Eve", password=PASSWORD)
     mine = graded("Mine", profile="data-scientist")
     theirs = graded("Theirs", owner=other)
@@ -107,4 +130,3 @@ def test_exports_are_filtered_and_only_the_owners(client: TestClient, session: S
     assert client.get(f"/assessments/{mine.id}/report").status_code == 200
     client.cookies.clear()
     assert client.get("/reports/candidates.json", follow_redirects=False).status_code in (401, 303)
-

@@ -22,13 +22,19 @@ KEY_POINT_A = [1.0, 0.5, 0.0, 0.4]  # hits (credit >= 0.5): 1, 1, 0, 0
 
 def _candidates() -> list[dict[str, ItemResponse]]:
     return [
-        {q: ItemResponse(credit, 1.0, {"k1": KEY_POINT_A[i]} if q == "A" else {}) for q, credit in row.items()}
+        {
+            q: ItemResponse(credit, 1.0, {"k1": KEY_POINT_A[i]} if q == "A" else {})
+            for q, credit in row.items()
+        }
         for i, row in enumerate(CREDITS)
     ]
 
 
 def test_difficulty_discrimination_hit_rates_and_flags_match_hand_computation() -> None:
-    stats = {s.question_id: s for s in item_statistics(candidates=_candidates(), exposure={"A": 9}, min_responses=3)}
+    stats = {
+        s.question_id: s
+        for s in item_statistics(candidates=_candidates(), exposure={"A": 9}, min_responses=3)
+    }
     a, b, c = stats["A"], stats["B"], stats["C"]
     # A: x = (1, .5, 0, 1), rest = (.75, .25, .75, .5): Sxy = -1/32, Sxx = 11/16, Syy = 11/64 -> r = -1/11
     assert a.difficulty == pytest.approx(0.625)
@@ -62,10 +68,13 @@ def test_rest_fraction_uses_each_candidates_own_set() -> None:
     assert stat.discrimination == pytest.approx(1.0)
 
 
-def test_items_page_shows_statistics_of_graded_answers(client: TestClient, signed_in: str, session: Session,
-                                                       graded: GradedFactory) -> None:
+def test_items_page_shows_statistics_of_graded_answers(
+    client: TestClient, signed_in: str, session: Session, graded: GradedFactory
+) -> None:
     made = [graded("Strong One"), graded("Weak One", strong=False)]
-    asked = {q.item.question.id for a in made for q in assessment_result(session=session, assessment=a).questions}
+    asked = {
+        q.item.question.id for a in made for q in assessment_result(session=session, assessment=a).questions
+    }
     page = client.get("/reports/items")
     assert page.status_code == 200
     for question_id in asked:

@@ -1,8 +1,7 @@
-"""Similarity flags: normalised code, near-identical text through the real encoder, the page and blind mode."""
-
-from collections.abc import Callable
+"""Similarity flags: normalised code, near-identical text (real encoder), the page, blind mode."""
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 from fastapi.testclient import TestClient
@@ -21,7 +20,7 @@ def moving_average(values, window):
         out.append(sum(values[i:i + window]) / window)
     return out
 '''
-DISGUISED = '''
+DISGUISED = """
 def moving_average(xs, k):
     # renamed everything, new comments
     result = []
@@ -29,11 +28,11 @@ def moving_average(xs, k):
 
         result.append(sum(xs[start:start+k]) / k)
     return result
-'''
-DIFFERENT = '''
+"""
+DIFFERENT = """
 def moving_average(values, window):
     return [sum(values[i:i + window]) / window for i in range(len(values) - window + 1)]
-'''
+"""
 STARTER = 'def moving_average(values, window):\n    """Mean of each window."""\n    ...\n'
 
 
@@ -44,8 +43,10 @@ def _submission(question_id: str, kind: str, content: str, starter: str = "") ->
 def test_code_matching_ignores_names_comments_docstrings_and_layout() -> None:
     assert canonical_code(ORIGINAL) == canonical_code(DISGUISED)
     assert canonical_code(ORIGINAL) != canonical_code(DIFFERENT)
-    submissions = [_submission("q", "code", code, STARTER) for code in (ORIGINAL, DISGUISED, DIFFERENT, STARTER,
-                                                                         STARTER.replace("    ...", "    pass"))]
+    submissions = [
+        _submission("q", "code", code, STARTER)
+        for code in (ORIGINAL, DISGUISED, DIFFERENT, STARTER, STARTER.replace("    ...", "    pass"))
+    ]
     flags = code_flags(submissions)
     assert [(f.first.content, f.second.content) for f in flags] == [(ORIGINAL, DISGUISED)]
 
@@ -64,9 +65,14 @@ class CountingEncoder:
 def test_near_identical_text_is_flagged_with_the_real_encoder(services: Services) -> None:
     english = CountingEncoder(services.graders.free_text._encoders["en"])
     encoder_for: Callable[[str], Encoder] = lambda language: english  # noqa: E731
-    base = "Regularisation adds a penalty on large weights to the loss, which reduces variance and overfitting."
-    answers = [base, base.replace("which reduces", "and this reduces"),
-               "Gradient descent moves the parameters against the gradient with a step set by the learning rate."]
+    base = (
+        "Regularisation adds a penalty on large weights to the loss, which reduces variance and overfitting."
+    )
+    answers = [
+        base,
+        base.replace("which reduces", "and this reduces"),
+        "Gradient descent moves the parameters against the gradient with a step set by the learning rate.",
+    ]
     submissions = [_submission("q", "text", a) for a in answers] + [_submission("q", "text", "No idea.")]
     cache = EmbeddingCache()
     flags = text_flags(submissions, encoder_for=encoder_for, cache=cache)
@@ -78,7 +84,8 @@ def test_near_identical_text_is_flagged_with_the_real_encoder(services: Services
 
 
 def test_similarity_page_shows_pairs_side_by_side_and_blind_mode_hides_names(
-        client: TestClient, signed_in: str, graded: GradedFactory) -> None:
+    client: TestClient, signed_in: str, graded: GradedFactory
+) -> None:
     first = graded("Alan Copy")
     graded("Betty Copy", same_questions_as=first)  # the same set and the same answers: every question flagged
     graded("Carol Own", strong=False)
@@ -86,11 +93,18 @@ def test_similarity_page_shows_pairs_side_by_side_and_blind_mode_hides_names(
     assert page.status_code == 200
     assert page.text.count('class="card similarity-flag"') >= 7
     assert "Alan Copy" in page.text and "Betty Copy" in page.text and "Carol Own" not in page.text
-    blind = client.post("/reports/blind", data={"enabled": "1", "next": "/reports/similarity",
-                                                "csrf_token": signed_in}, follow_redirects=False)
+    blind = client.post(
+        "/reports/blind",
+        data={"enabled": "1", "next": "/reports/similarity", "csrf_token": signed_in},
+        follow_redirects=False,
+    )
     assert blind.status_code == 303 and blind.headers["location"] == "/reports/similarity"
-    for path in ("/reports/similarity", "/reports/compare", f"/assessments/{first.id}/result",
-                 f"/assessments/{first.id}/report"):
+    for path in (
+        "/reports/similarity",
+        "/reports/compare",
+        f"/assessments/{first.id}/result",
+        f"/assessments/{first.id}/report",
+    ):
         text = client.get(path).text
         assert "Alan Copy" not in text and "Betty Copy" not in text, path
         assert "Candidate " in text, path
@@ -103,6 +117,9 @@ def test_similarity_page_shows_pairs_side_by_side_and_blind_mode_hides_names(
 
 def test_blind_toggle_needs_csrf_and_stays_on_site(client: TestClient, signed_in: str) -> None:
     assert client.post("/reports/blind", data={"enabled": "1"}).status_code == 403
-    response = client.post("/reports/blind", data={"enabled": "1", "next": "//evil.example/x", "csrf_token": signed_in},
-                           follow_redirects=False)
+    response = client.post(
+        "/reports/blind",
+        data={"enabled": "1", "next": "//evil.example/x", "csrf_token": signed_in},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/reports"
