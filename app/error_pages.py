@@ -55,7 +55,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
+        # The route template, not the path: candidate paths carry their invite token.
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.exception("unhandled error on %s %s", request.method, route)
         return error_response(
             request, 500, gettext("Something went wrong on our side. Your saved work is safe.")
         )

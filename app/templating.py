@@ -9,6 +9,7 @@ from starlette.responses import HTMLResponse
 
 from app.auth.csrf import csrf_token
 from app.i18n import current_locale, gettext, label, locale_from_header, ngettext
+from app.reports.blind import candidate_label
 from app.settings import PROJECT_ROOT
 
 _env = Environment(
@@ -21,6 +22,7 @@ templates = Jinja2Templates(env=_env)
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["current_locale"] = current_locale.get
 templates.env.globals["label"] = label
+templates.env.globals["candidate_label"] = candidate_label
 
 
 def is_htmx(request: Request) -> bool:

@@ -17,7 +17,7 @@ from app.settings import PROJECT_ROOT
 
 def _upgrade(url: str) -> None:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser interpolates %
     command.upgrade(config, "head")
 
 

@@ -105,19 +105,23 @@ def assessment_result(*, session: Session, assessment: Assessment) -> Assessment
         select(Override).where(col(Override.assessment_question_id).in_(ids)).order_by(col(Override.id))
     ):
         overrides[override.assessment_question_id].append(override)
-    result = AssessmentResult(
-        questions=[
+    return summarise(
+        [
             QuestionResult(item, grades.get(aq_id), latest_jobs.get(aq_id), overrides.get(aq_id, []))  # type: ignore[arg-type]
             for item, aq_id in zip(sheet, ids, strict=True)
         ]
     )
-    for question in result.questions:
+
+
+def summarise(questions: list[QuestionResult]) -> AssessmentResult:
+    """Totals and per-topic scores over the graded questions; a question counts fully to each topic."""
+    result = AssessmentResult(questions=questions)
+    for question in questions:
         points = question.points
         if points is None:
             continue
         result.total.points += points
         result.total.max_points += question.max_points
-        # A question counts fully towards each of its topics.
         for topic in question.item.question.topics:
             score = result.topics.setdefault(topic, TopicScore())
             score.points += points

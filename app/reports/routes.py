@@ -23,11 +23,10 @@ from app.reports.pdf import REPORT_CSS, report_html, report_pdf
 from app.reports.report import report_context
 from app.reports.service import CampaignFilter, CandidateResult, candidate_result, iter_campaign_results
 from app.reports.similarity import EmbeddingCache, similarity_flags
-from app.templating import render, request_locale, templates
+from app.templating import render, request_locale
 
 router = APIRouter()
 # Result pages of other packages show the blind-mode pseudonym through this global too.
-templates.env.globals["candidate_label"] = blind.candidate_label
 MAX_REVIEW_CANDIDATES = 2000  # the review pages load this many at most; exports have no limit
 _embeddings = EmbeddingCache()
 
@@ -178,8 +177,8 @@ def items_page(request: Request, session: SessionDep, user: CurrentUser, filters
 
 def _encoder_for(request: Request) -> Callable[[str], Encoder]:
     # The grader's own encoders, so similarity uses the model that graded the answers.
-    encoders: dict[str, Encoder] = request.app.state.graders.free_text._encoders
-    return lambda language: encoders[language]
+    encoder: Callable[[str], Encoder] = request.app.state.graders.free_text.encoder
+    return encoder
 
 
 @router.get("/reports/similarity")

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.answers.service import SheetItem
 from app.assessments.service import get_assessment
 from app.bank.schema import Question
-from app.grading.results import AssessmentResult, QuestionResult, TopicScore
+from app.grading.results import AssessmentResult, QuestionResult, summarise
 from app.models import (
     Answer,
     Assessment,
@@ -78,22 +78,6 @@ class QuestionCache:
 
     def get(self, question_id: str, version: str) -> Question:
         return self._questions[(question_id, version)]
-
-
-def summarise(questions: list[QuestionResult]) -> AssessmentResult:
-    """Totals and per-topic scores over graded questions, as app.grading.results computes them."""
-    result = AssessmentResult(questions=questions)
-    for question in questions:
-        points = question.points
-        if points is None:
-            continue
-        result.total.points += points
-        result.total.max_points += question.max_points
-        for topic in question.item.question.topics:
-            score = result.topics.setdefault(topic, TopicScore())
-            score.points += points
-            score.max_points += question.max_points
-    return result
 
 
 def _campaign_query(user: User, filters: CampaignFilter) -> Any:

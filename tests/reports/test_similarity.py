@@ -63,7 +63,7 @@ class CountingEncoder:
 
 
 def test_near_identical_text_is_flagged_with_the_real_encoder(services: Services) -> None:
-    english = CountingEncoder(services.graders.free_text._encoders["en"])
+    english = CountingEncoder(services.graders.free_text.encoder("en"))
     encoder_for: Callable[[str], Encoder] = lambda language: english  # noqa: E731
     base = (
         "Regularisation adds a penalty on large weights to the loss, which reduces variance and overfitting."
