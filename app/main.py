@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 from starlette.middleware.sessions import SessionMiddleware
 
+from app.answers.rate_limit import RateLimiter
 from app.answers.routes import router as answers_router
 from app.assessments.routes import router as assessments_router
 from app.auth.routes import router as auth_router
@@ -76,6 +77,7 @@ def create_app(
 
     app = FastAPI(title="Interview grader", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.example_runs = RateLimiter(window_s=60)  # per process; a shared store can replace it
     install_error_handlers(app)
     _install_middleware(app, settings)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

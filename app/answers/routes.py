@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.answers import service
-from app.answers.rate_limit import RateLimiter
 from app.assessments.service import open_invite
 from app.deps import CsrfChecked, SessionDep, SettingsDep
 from app.errors import N_, Invalid
@@ -19,7 +18,6 @@ from app.templating import is_htmx, render
 router = APIRouter()
 FIELD = re.compile(r"^answer-(\d{1,12})$")
 MAX_FIELDS = 100
-example_runs = RateLimiter(window_s=60)
 
 
 def invited(request: Request, session: SessionDep, token: str) -> tuple[Assessment, Candidate]:
@@ -131,7 +129,7 @@ def run_examples(
     assessment_question_id: int,
 ) -> Response:
     assessment, _ = invite
-    example_runs.check(key=str(assessment.id), limit=settings.examples_runs_per_minute)
+    request.app.state.example_runs.check(key=str(assessment.id), limit=settings.examples_runs_per_minute)
     source = fields.get(assessment_question_id)
     if source is None:
         raise Invalid(N_("No code was sent."))

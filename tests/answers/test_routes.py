@@ -157,3 +157,47 @@ def test_saved_answers_survive_a_server_restart(
     with TestClient(create_app(settings, services=services, engine=engine)) as second_server:
         page = second_server.get(f"/a/{token}").text
     assert "before restart" in page
+
+
+def test_run_examples_shows_only_visible_examples_and_is_rate_limited(
+    client: TestClient, session: Session, services: Services, interviewer: User, settings: Settings
+) -> None:
+    from app.answers.service import answer_sheet
+
+    assessment, token = _invite(session, services, interviewer)
+    csrf, _ = _open(client, token)
+    item = next(i for i in answer_sheet(session=session, assessment=assessment) if i.question.kind == "code")
+    spec = item.question.code
+    assert spec is not None
+    aq_id = item.assessment_question.id
+    response = client.post(
+        f"/a/{token}/run/{aq_id}",
+        data={f"answer-{aq_id}": spec.solution},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 200, response.text
+    assert f'id="examples-{aq_id}"' in response.text
+    assert response.text.count('class="verdict-passed"') == len(spec.examples)
+    hidden_only = [
+        t.args
+        for t in spec.hidden_tests
+        if t.kind == "call" and t.args not in {e.args for e in spec.examples}
+    ]
+    assert not any(args in response.text for args in hidden_only if len(args) > 8)
+    # The code was saved too, so nothing typed before a run is lost.
+    assert (
+        session.exec(select(Answer.content).where(Answer.assessment_question_id == aq_id)).one()
+        == spec.solution
+    )
+    for _ in range(settings.examples_runs_per_minute - 1):
+        client.post(
+            f"/a/{token}/run/{aq_id}",
+            data={f"answer-{aq_id}": "def f(): pass"},
+            headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+        )
+    limited = client.post(
+        f"/a/{token}/run/{aq_id}",
+        data={f"answer-{aq_id}": "x"},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+    )
+    assert limited.status_code == 429 and "Too many runs" in limited.text

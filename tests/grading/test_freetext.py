@@ -109,6 +109,12 @@ def test_same_inputs_give_identical_results_alone_and_batched(
     )
     assert alone == again == [b.model_dump() for b in batched]
     json.loads(batched[0].model_dump_json())  # storable as JSON
+    mixed = free_text_grader.grade_many(
+        [{"answer": a, "question": batch_norm, "rubric_version": "v1"} for a in answers], mix_answers=True
+    )
+    for one, many in zip(batched, mixed, strict=True):
+        assert many.credit == pytest.approx(one.credit, abs=1e-3)
+        assert [p.span for p in many.key_points] == [p.span for p in one.key_points]
 
 
 def test_near_threshold_scores_are_flagged_with_reasons(

@@ -85,18 +85,31 @@ class FreeTextGrader:
         )
         return self.grade_many([request])[0]
 
-    def grade_many(self, requests: Sequence[GradeRequest | Mapping[str, Any]]) -> list[TextGrade]:
-        """Grade many answers with one encoder call per encoder (the encoder dominates the cost)."""
+    def grade_many(
+        self, requests: Sequence[GradeRequest | Mapping[str, Any]], *, mix_answers: bool = False
+    ) -> list[TextGrade]:
+        """Grade many answers; each answer's sentences are embedded in one encoder call.
+
+        By default every answer gets its own call, so its grade is bit-for-bit the grade it gets
+        alone: the encoder's floating point depends slightly on what else shares a call (about 4 in
+        10,000 similarities differ in the 4th decimal). mix_answers=True embeds all answers in one
+        call per encoder, about a third faster for bulk re-grading, at that cost.
+        """
         prepared = [self._prepare(r if isinstance(r, GradeRequest) else GradeRequest(**r)) for r in requests]
+        groups = [[i] for i in range(len(prepared))]
+        if mix_answers:
+            by_encoder: dict[int, list[int]] = {}
+            for i, p in enumerate(prepared):
+                by_encoder.setdefault(id(p.encoder), []).append(i)
+            groups = list(by_encoder.values())
         vectors: list[NDArray[np.float32]] = [np.zeros((0, 0), dtype=np.float32)] * len(prepared)
-        for encoder in {id(p.encoder): p.encoder for p in prepared}.values():
-            batch = [i for i, p in enumerate(prepared) if p.encoder is encoder]
-            texts = [t for i in batch for t in prepared[i].embed_texts]
+        for group in groups:
+            texts = [t for i in group for t in prepared[i].embed_texts]
             if not texts:
                 continue
-            encoded = encoder.encode(texts)
-            bounds = np.cumsum([0] + [len(prepared[i].embed_texts) for i in batch])
-            for i, start, end in zip(batch, bounds[:-1], bounds[1:], strict=True):
+            encoded = prepared[group[0]].encoder.encode(texts)
+            bounds = np.cumsum([0] + [len(prepared[i].embed_texts) for i in group])
+            for i, start, end in zip(group, bounds[:-1], bounds[1:], strict=True):
                 vectors[i] = encoded[start:end]
         return [self._finish(p, v) for p, v in zip(prepared, vectors, strict=True)]
 

@@ -9,10 +9,10 @@ from app.grading.freetext.keypoints import KeyPointIndex
 from app.grading.freetext.lexical import overlap
 from app.grading.freetext.models import Decision, KeyPointEvidence, MisconceptionEvidence
 
-DECIMALS = 4
+DECIMALS = 4  # similarities are rounded before decisions so float noise cannot flip one
 # A list of terms names the topic without saying anything about it: its match counts half, so an
 # answer listing every buzzword cannot beat a precise one.
-TERM_LIST_DISCOUNT = 0.5  # similarities are rounded before decisions so float noise cannot flip one
+TERM_LIST_DISCOUNT = 0.5
 
 
 @dataclass(frozen=True)
@@ -38,38 +38,38 @@ def score_items(
     *, answer: AnswerEvidence, index: KeyPointIndex, config: ScoringConfig
 ) -> tuple[list[KeyPointEvidence], list[MisconceptionEvidence]]:
     semantic = _item_similarity(answer, index)  # spans x items
-    misconception_columns = [i for i, item in enumerate(index.items) if item.is_misconception]
+    columns = [i for i, item in enumerate(index.items) if item.is_misconception]
+    misconceptions = [_misconception(column, answer, index, config, semantic) for column in columns]
     # A span closer to a matched misconception than to a key point is a wrong claim in the
     # key point's words: it earns that key point nothing.
-    wrong_claim = np.zeros(semantic.shape[0], dtype=bool)
-    misconception_evidence = []
-    for column in misconception_columns:
-        item = index.items[column]
-        best = int(np.argmax(semantic[:, column])) if answer.spans else 0
-        similarity = float(semantic[best, column]) if answer.spans else 0.0
-        matched = similarity >= config.threshold_misconception
-        wrong_claim |= semantic[:, column] >= config.threshold_misconception
-        misconception_evidence.append(
-            MisconceptionEvidence(
-                id=item.id,
-                weight=item.weight,
-                span=answer.spans[best] if matched else "",
-                similarity=similarity,
-                threshold=config.threshold_misconception,
-                matched=matched,
-            )
-        )
-    misconception_best = (
-        semantic[:, misconception_columns].max(axis=1)
-        if misconception_columns
-        else np.zeros(semantic.shape[0])
-    )
+    misconception_semantic = semantic[:, columns] if columns else np.zeros((semantic.shape[0], 1))
+    wrong_claim = (misconception_semantic >= config.threshold_misconception).any(axis=1)
+    misconception_best = misconception_semantic.max(axis=1)
     key_points = [
         _key_point(column, answer, index, config, semantic, wrong_claim, misconception_best)
         for column, item in enumerate(index.items)
         if not item.is_misconception
     ]
-    return key_points, misconception_evidence
+    return key_points, misconceptions
+
+
+def _misconception(
+    column: int,
+    answer: AnswerEvidence,
+    index: KeyPointIndex,
+    config: ScoringConfig,
+    semantic: NDArray[np.float64],
+) -> MisconceptionEvidence:
+    best = int(np.argmax(semantic[:, column])) if answer.spans else -1
+    similarity = float(semantic[best, column]) if answer.spans else 0.0
+    return MisconceptionEvidence(
+        id=index.items[column].id,
+        weight=index.items[column].weight,
+        span=answer.spans[best] if answer.spans else "",  # the closest span, matched or not
+        similarity=similarity,
+        threshold=config.threshold_misconception,
+        matched=similarity >= config.threshold_misconception,
+    )
 
 
 def _item_similarity(answer: AnswerEvidence, index: KeyPointIndex) -> NDArray[np.float64]:
