@@ -43,7 +43,7 @@ def _first_user() -> None:
     user, generated = created
     print(f"First interviewer account: {user.email}", flush=True)
     if generated:
-        print(f"Password (shown once, change it with `grader create-user`): {generated}", flush=True)
+        print(f"Password (shown once; set GRADER_FIRST_USER_PASSWORD to choose it): {generated}", flush=True)
 
 
 def serve(args: argparse.Namespace) -> int:
