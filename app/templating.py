@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from app.auth.csrf import csrf_token
 from app.i18n import current_locale, gettext, label, locale_from_header, ngettext
@@ -41,3 +41,9 @@ def render(
     # Templates render right here, in this thread's context, so the contextvar reaches gettext.
     current_locale.set(request_locale(request))
     return templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+
+
+def local_redirect(next_path: str, *, default: str) -> RedirectResponse:
+    """Redirect only to a path on this site: never an open redirect."""
+    local = next_path.startswith("/") and not next_path.startswith("//") and "\\" not in next_path
+    return RedirectResponse(next_path if local else default, status_code=303)

@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse, Response
 from app.auth import service
 from app.deps import CsrfChecked, CurrentUser, SessionDep
 from app.i18n import gettext
-from app.templating import render
+from app.templating import local_redirect, render
 
 router = APIRouter()
 
@@ -53,5 +53,4 @@ def change_locale(
     next_path: Annotated[str, Form(alias="next", max_length=300)] = "/dashboard",
 ) -> Response:
     service.set_locale(session=session, user=user, locale=locale)
-    local = next_path.startswith("/") and not next_path.startswith("//")
-    return RedirectResponse(next_path if local else "/dashboard", status_code=303)
+    return local_redirect(next_path, default="/dashboard")

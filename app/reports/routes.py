@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlmodel import Session
-from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, Response, StreamingResponse
 
 from app.assessments.service import exposure_counts
 from app.bank.loader import Bank
@@ -23,7 +23,7 @@ from app.reports.pdf import REPORT_CSS, report_html, report_pdf
 from app.reports.report import report_context
 from app.reports.service import CampaignFilter, CandidateResult, candidate_result, iter_campaign_results
 from app.reports.similarity import EmbeddingCache, similarity_flags
-from app.templating import render, request_locale
+from app.templating import local_redirect, render, request_locale
 
 router = APIRouter()
 # Result pages of other packages show the blind-mode pseudonym through this global too.
@@ -196,7 +196,4 @@ def toggle_blind(
     next_path: Annotated[str, Form(alias="next", max_length=500)] = "/reports",
 ) -> Response:
     blind.set_blind(request, enabled=enabled == "1")
-    # Only a path on this site: never an open redirect.
-    local = next_path.startswith("/") and not next_path.startswith("//") and "\\" not in next_path
-    target = next_path if local else "/reports"
-    return RedirectResponse(target, status_code=303)
+    return local_redirect(next_path, default="/reports")

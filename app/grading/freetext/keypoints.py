@@ -29,20 +29,16 @@ class KeyPointIndex:
     """Every phrasing of every item, with its embedding and lexical terms; `owners` maps phrasing -> item."""
 
     items: list[RubricItem]
-    phrasings: list[str]
     owners: NDArray[np.int64]
     vectors: NDArray[np.float32]
     terms: list[frozenset[str]]
     question_words: frozenset[str]  # English content stems of the prompt, dropped before embedding
     question_units: frozenset[str]  # lexical units of the prompt, dropped from the lexical channel
 
-    @property
-    def key_point_count(self) -> int:
-        return sum(1 for item in self.items if not item.is_misconception)
-
 
 def build_index(*, question: Question, language: str, encoder: Encoder) -> KeyPointIndex:
     prompt = question.prompt.get(language)
+    # Japanese has no spaces to drop words at; its question words are demoted in the lexical channel only.
     question_words = frozenset(content_terms(question.prompt.en)) if language == "en" else frozenset()
     question_units = question_terms_for(prompt, language=language)
     entries: list[KeyPoint | Misconception] = [*question.key_points, *question.misconceptions]
@@ -62,7 +58,6 @@ def build_index(*, question: Question, language: str, encoder: Encoder) -> KeyPo
     vectors = encoder.encode([demote(p, question_words) for p in phrasings])
     return KeyPointIndex(
         items=items,
-        phrasings=phrasings,
         owners=np.asarray(owners, dtype=np.int64),
         vectors=vectors,
         terms=[_terms(p, language=language, question_units=question_units) for p in phrasings],
@@ -107,6 +102,3 @@ class KeyPointCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return index
-
-    def __len__(self) -> int:
-        return len(self._entries)

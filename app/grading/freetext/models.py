@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from app.bank.schema import Language, Question
 from app.grading.freetext.calibration import Calibration
@@ -49,8 +49,6 @@ class TextGrade(BaseModel):
 
 class GradeRequest(BaseModel):
     """One answer to grade; grade_many takes a list of these (or of dicts with the same keys)."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     answer: str
     question: Question
