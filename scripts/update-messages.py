@@ -4,6 +4,7 @@ Usage: .venv/bin/python scripts/update-messages.py   (exits 1 while any message 
 """
 
 import sys
+
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
