@@ -22,6 +22,7 @@ from app.main import Services, build_services, create_app
 from app.models import Assessment, AssessmentState, User
 from app.settings import PROJECT_ROOT, Settings
 
+pytest_plugins = ["tests.browser"]
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 

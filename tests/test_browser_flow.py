@@ -1,70 +1,23 @@
 """The whole flow in real headless Chromium: sign in, create a candidate, invite, answer, submit, read."""
 
 import re
-import socket
-import threading
 import time
-from collections.abc import Iterator
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
-from app.main import Services, create_app
+from app.main import Services
 from app.models import User
-from app.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 ANSWER = (
     "Batch normalization normalizes each layer's activations using the mini-batch mean and variance "
     "and then applies a learned scale and shift, which stabilizes training and allows higher learning rates."
 )
-
-
-@pytest.fixture
-def live_server(settings: Settings, services: Services, engine: Engine) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, services=services, engine=engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _shot(page: Page, name: str) -> None:

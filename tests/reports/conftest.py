@@ -1,13 +1,9 @@
-"""Candidates graded for real (the session's model and sandbox), and a live uvicorn server for the browser."""
+"""Candidates graded for real, with the session's model and sandbox."""
 
-import socket
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -16,9 +12,8 @@ from app.assessments.service import assessment_questions, create_candidate, issu
 from app.bank.schema import Question
 from app.bank.sync import sync_rubric_versions
 from app.grading.worker import InProcessQueue
-from app.main import Services, create_app
+from app.main import Services
 from app.models import Assessment, AssessmentQuestion, AssessmentState, User
-from app.settings import Settings
 from tests.conftest import wait_for_state
 
 LIMITS = AnswerLimits(text_bytes=20_000, code_bytes=50_000)
@@ -87,33 +82,3 @@ def _copy_question_set(session: Session, *, source: Assessment, target: Assessme
             )
         )
     session.commit()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def live_server(settings: Settings, services: Services, engine: Engine) -> Iterator[str]:
-    """The app on a real uvicorn server in a thread, on a free loopback port; yields its base URL."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, services=services, engine=engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="on",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)

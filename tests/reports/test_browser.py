@@ -4,51 +4,38 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from tests.conftest import PASSWORD
 from tests.reports.conftest import GradedFactory
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.mark.browser
 def test_download_pdf_and_csv_from_the_dashboard(
-    live_server: str, graded: GradedFactory, tmp_path: Path
+    live_server: str, browser: Browser, graded: GradedFactory, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     graded("Mary Jackson")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_context(accept_downloads=True).new_page()
-            page.goto(f"{live_server}/login")
-            page.fill("input[name=email]", "ada@example.com")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.goto(f"{live_server}/dashboard")
-            page.click("text=Result")
-            with page.expect_download() as pdf_download:
-                page.click("text=Download PDF")
-            pdf = tmp_path / "report.pdf"
-            pdf_download.value.save_as(pdf)
-            assert pdf_download.value.suggested_filename.endswith(".pdf")
-            page.click("nav >> text=Reports")
-            with page.expect_download() as csv_download:
-                page.click("#download-csv")
-            csv_path = tmp_path / "candidates.csv"
-            csv_download.value.save_as(csv_path)
-        finally:
-            browser.close()
+    context = browser.new_context(accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=email]", "ada@example.com")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{live_server}/dashboard")
+        page.click("text=Result")
+        with page.expect_download() as pdf_download:
+            page.click("text=Download PDF")
+        pdf = tmp_path / "report.pdf"
+        pdf_download.value.save_as(pdf)
+        assert pdf_download.value.suggested_filename.endswith(".pdf")
+        page.click("nav >> text=Reports")
+        with page.expect_download() as csv_download:
+            page.click("#download-csv")
+        csv_path = tmp_path / "candidates.csv"
+        csv_download.value.save_as(csv_path)
+    finally:
+        context.close()
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Mary Jackson" in text
     assert "Mary Jackson" in csv_path.read_text(encoding="utf-8-sig")

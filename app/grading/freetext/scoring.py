@@ -40,13 +40,9 @@ def score_items(
     semantic = _item_similarity(answer, index)  # spans x items
     columns = [i for i, item in enumerate(index.items) if item.is_misconception]
     misconceptions = [_misconception(column, answer, index, config, semantic) for column in columns]
-    # A span closer to a matched misconception than to a key point is a wrong claim in the
-    # key point's words: it earns that key point nothing.
-    misconception_semantic = semantic[:, columns] if columns else np.zeros((semantic.shape[0], 1))
-    wrong_claim = (misconception_semantic >= config.threshold_misconception).any(axis=1)
-    misconception_best = misconception_semantic.max(axis=1)
+    misconception_best = semantic[:, columns].max(axis=1) if columns else np.zeros(semantic.shape[0])
     key_points = [
-        _key_point(column, answer, index, config, semantic, wrong_claim, misconception_best)
+        _key_point(column, answer, index, config, semantic, misconception_best)
         for column, item in enumerate(index.items)
         if not item.is_misconception
     ]
@@ -88,7 +84,6 @@ def _key_point(
     index: KeyPointIndex,
     config: ScoringConfig,
     semantic: NDArray[np.float64],
-    wrong_claim: NDArray[np.bool_],
     misconception_best: NDArray[np.float64],
 ) -> KeyPointEvidence:
     item = index.items[column]
@@ -96,7 +91,10 @@ def _key_point(
     phrasing_terms = [t for t, owner in zip(index.terms, index.owners, strict=True) if owner == column]
     for row, span in enumerate(answer.spans):
         similarity = float(semantic[row, column])
-        if wrong_claim[row] and misconception_best[row] > similarity:
+        # A span closer to a matched misconception than to this key point is a wrong claim in the
+        # key point's words: it earns the key point nothing.
+        wrong = misconception_best[row]
+        if wrong >= config.threshold_misconception and wrong > similarity:
             continue
         lexical = _best_overlap(phrasing_terms, answer.terms[row])
         score = blend(similarity, lexical, config) * (TERM_LIST_DISCOUNT if answer.term_lists[row] else 1.0)
