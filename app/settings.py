@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     # Embedding model: a sentence-transformers name or path; "bundled" is the packaged MiniLM.
     embedding_model: str = "bundled"
+    # Japanese answers: MiniLM is English-only; "use-multilingual" is the bundled USE multilingual v3.
+    multilingual_embedding_model: str = "use-multilingual"
     grading_workers: int = 1
     grading_max_attempts: int = 3
 

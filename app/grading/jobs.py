@@ -5,7 +5,6 @@ job is retried at start-up, up to the configured number of attempts.
 """
 
 from collections.abc import Sequence
-
 from typing import Any
 
 from sqlalchemy import CursorResult, update

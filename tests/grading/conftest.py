@@ -5,7 +5,7 @@ import pytest
 
 from app.bank.schema import Question
 from app.grading.freetext import FreeTextGrader
-from app.settings import get_settings
+from app.main import Services
 
 _BATCH_NORM = Question.model_validate(
     {
@@ -68,8 +68,9 @@ _BATCH_NORM_ENGLISH_ONLY = Question.model_validate(
 
 
 @pytest.fixture(scope="session")
-def free_text_grader() -> FreeTextGrader:
-    return FreeTextGrader.from_settings(get_settings())
+def free_text_grader(services: Services) -> FreeTextGrader:
+    """The app's own grader from the session's services: the models load once per run."""
+    return services.graders.free_text
 
 
 @pytest.fixture

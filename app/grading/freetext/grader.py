@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.bank.schema import Language, Question
-from app.grading.encoders import MULTILINGUAL_USE, Encoder, load_encoder
+from app.grading.encoders import Encoder, load_encoder
 from app.grading.freetext.calibration import Calibration
 from app.grading.freetext.keypoints import KeyPointCache, KeyPointIndex, build_index
 from app.grading.freetext.lexical import terms_for
@@ -55,13 +55,12 @@ class FreeTextGrader:
         self._cache = KeyPointCache()
 
     @classmethod
-    def from_settings(
-        cls, settings: Settings, *, multilingual_model: str = MULTILINGUAL_USE
-    ) -> "FreeTextGrader":
+    def from_settings(cls, settings: Settings) -> "FreeTextGrader":
         """English answers use settings.embedding_model; Japanese ones the multilingual encoder."""
         english = load_encoder(settings.embedding_model)
-        same = multilingual_model == settings.embedding_model
-        return cls(english=english, japanese=english if same else load_encoder(multilingual_model))
+        multilingual = settings.multilingual_embedding_model
+        same = multilingual == settings.embedding_model
+        return cls(english=english, japanese=english if same else load_encoder(multilingual))
 
     def encoder(self, language: str) -> Encoder:
         """The encoder answers in this language are embedded with."""
