@@ -22,7 +22,7 @@ test-sqlite:
 
 test-postgres:
 	@bash scripts/ensure-services.sh
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "not browser" tests
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest
 
 lint: setup
 	$(VENV)/bin/ruff check app tests benchmarks migrations

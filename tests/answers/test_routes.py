@@ -201,3 +201,19 @@ def test_run_examples_shows_only_visible_examples_and_is_rate_limited(
         headers={"HX-Request": "true", "X-CSRF-Token": csrf},
     )
     assert limited.status_code == 429 and "Too many runs" in limited.text
+
+
+def test_an_htmx_error_comes_back_as_a_fragment_for_the_message_area(
+    client: TestClient, session: Session, services: Services, interviewer: User, settings: Settings
+) -> None:
+    _, token = _invite(session, services, interviewer)
+    csrf, ids = _open(client, token)
+    big = "z" * (settings.max_code_answer_bytes + 1)
+    response = client.post(
+        f"/a/{token}/save",
+        data={f"answer-{ids[0]}": big},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 413
+    assert response.headers["HX-Retarget"] == "#messages"
+    assert 'id="error-message"' in response.text and "<html" not in response.text

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.bank.humaneval import convert_tests, import_humaneval, write_questions
+from app.bank.humaneval import import_humaneval, write_questions
+from app.bank.humaneval_tests import convert_tests
 from app.bank.loader import load_bank
 from app.bank.schema import CallTest, CheckTest, Question
 from app.grading.code import grade_code, run_examples
