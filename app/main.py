@@ -140,5 +140,5 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         session_cookie="grader_session",
         max_age=settings.session_max_age_s,
         same_site="lax",
-        https_only=False,
+        https_only=settings.secure_cookies,
     )

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
 
     invite_ttl_hours: int = 72
     session_max_age_s: int = 12 * 3600
+    secure_cookies: bool = False  # set true behind HTTPS so the session cookie is never sent in clear
     default_locale: str = "en"
 
     # Input limits (bytes of UTF-8 text)
