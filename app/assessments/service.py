@@ -118,15 +118,6 @@ def get_assessment(*, session: Session, user: User, assessment_id: int) -> tuple
     return assessment, candidate
 
 
-def list_assessments(*, session: Session, user: User) -> Sequence[tuple[Assessment, Candidate]]:
-    return session.exec(
-        select(Assessment, Candidate)
-        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
-        .where(Candidate.owner_id == user.id)
-        .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())
-    ).all()
-
-
 def assessment_questions(*, session: Session, assessment: Assessment) -> Sequence[AssessmentQuestion]:
     return session.exec(
         select(AssessmentQuestion)

@@ -1,14 +1,13 @@
 """Scores as a reader sees them: stored machine grades with reviewers' overrides applied on top."""
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.answers.service import SheetItem, answer_sheet
+from app.answers.service import SheetItem
 from app.errors import N_, Invalid, NotFound
-from app.models import Assessment, Grade, GradingJob, JobState, Override, User
+from app.models import Grade, GradingJob, JobState, Override, User
 
 
 def machine_credit(grade: Grade) -> dict[str, float]:
@@ -87,30 +86,6 @@ class AssessmentResult:
     @property
     def complete(self) -> bool:
         return all(q.points is not None for q in self.questions)
-
-
-def assessment_result(*, session: Session, assessment: Assessment) -> AssessmentResult:
-    sheet = answer_sheet(session=session, assessment=assessment)
-    ids = [item.assessment_question.id for item in sheet]
-    grades = {
-        g.assessment_question_id: g
-        for g in session.exec(select(Grade).where(col(Grade.assessment_question_id).in_(ids)))
-    }
-    job_rows = session.exec(
-        select(GradingJob).where(col(GradingJob.assessment_question_id).in_(ids)).order_by(col(GradingJob.id))
-    )
-    latest_jobs = {job.assessment_question_id: job for job in job_rows}
-    overrides: dict[int, list[Override]] = defaultdict(list)
-    for override in session.exec(
-        select(Override).where(col(Override.assessment_question_id).in_(ids)).order_by(col(Override.id))
-    ):
-        overrides[override.assessment_question_id].append(override)
-    return summarise(
-        [
-            QuestionResult(item, grades.get(aq_id), latest_jobs.get(aq_id), overrides.get(aq_id, []))  # type: ignore[arg-type]
-            for item, aq_id in zip(sheet, ids, strict=True)
-        ]
-    )
 
 
 def summarise(questions: list[QuestionResult]) -> AssessmentResult:

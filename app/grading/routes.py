@@ -8,7 +8,8 @@ from starlette.responses import RedirectResponse, Response
 from app.assessments.service import get_assessment
 from app.deps import CsrfChecked, CurrentUser, SessionDep
 from app.errors import N_, NotFound
-from app.grading.results import add_override, assessment_result
+from app.grading.loading import assessment_result
+from app.grading.results import add_override
 from app.templating import is_htmx, render
 
 router = APIRouter()

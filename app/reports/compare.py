@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 
 from app.errors import Invalid
-from app.reports.service import CandidateResult
+from app.grading.loading import CandidateResult
 
 TOPIC_PREFIX = "topic:"
 

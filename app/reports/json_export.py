@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
+from app.grading.loading import CandidateResult, as_utc
 from app.grading.results import QuestionResult
 from app.models import User
 from app.reports.export_schema import (
@@ -20,7 +21,7 @@ from app.reports.export_schema import (
     TestRecord,
     TopicRecord,
 )
-from app.reports.service import CampaignFilter, CandidateResult, as_utc, iter_campaign_results
+from app.reports.service import CampaignFilter, iter_campaign_results
 
 R = TypeVar("R", bound=Record)
 assert list(CampaignExport.model_fields)[-1] == "candidates", "the stream splices records into the last field"

@@ -12,6 +12,7 @@ from app.bank.loader import Bank
 from app.deps import CsrfChecked, CurrentUser, SessionDep
 from app.errors import Invalid
 from app.grading.encoders import Encoder
+from app.grading.loading import CandidateResult
 from app.i18n import current_locale, gettext
 from app.models import AssessmentState
 from app.reports import blind
@@ -21,7 +22,7 @@ from app.reports.item_stats import graded_responses, item_statistics
 from app.reports.json_export import candidates_json
 from app.reports.pdf import REPORT_CSS, report_html, report_pdf
 from app.reports.report import report_context
-from app.reports.service import CampaignFilter, CandidateResult, candidate_result, iter_campaign_results
+from app.reports.service import CampaignFilter, candidate_result, iter_campaign_results
 from app.reports.similarity import EmbeddingCache, similarity_flags
 from app.templating import local_redirect, render, request_locale
 

@@ -1,31 +1,21 @@
-"""A campaign's results loaded in batches: a few queries per batch of assessments, never per question.
+"""Campaigns: one interviewer's assessments, optionally narrowed to a profile and a state.
 
-A campaign is one interviewer's assessments, optionally narrowed to a profile and a state. Everything
-here reads stored grades and overrides only: exporting never re-grades.
+Results come from app.grading.loading in batches; exporting never re-grades.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.answers.service import SheetItem
 from app.assessments.service import get_assessment
-from app.bank.schema import Question
-from app.grading.results import AssessmentResult, QuestionResult, summarise
+from app.grading.loading import CandidateResult, QuestionCache, load_results
 from app.models import (
-    Answer,
     Assessment,
     AssessmentQuestion,
     AssessmentState,
     Candidate,
-    Grade,
-    GradingJob,
-    Override,
-    RubricVersion,
     User,
 )
 
@@ -37,47 +27,6 @@ FINAL_STATES = (AssessmentState.submitted, AssessmentState.graded)
 class CampaignFilter:
     profile_id: str | None = None
     state: AssessmentState | None = None
-
-
-@dataclass(frozen=True)
-class CandidateResult:
-    assessment: Assessment
-    candidate: Candidate
-    result: AssessmentResult
-
-    @property
-    def minutes_taken(self) -> float | None:
-        started, submitted = self.assessment.started_at, self.assessment.submitted_at
-        if started is None or submitted is None:
-            return None
-        return round((as_utc(submitted) - as_utc(started)).total_seconds() / 60, 1)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones: make both aware."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class QuestionCache:
-    """Rubric versions parsed once per export rather than once per answer."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._questions: dict[tuple[str, str], Question] = {}
-
-    def load(self, keys: Iterable[tuple[str, str]]) -> None:
-        missing = set(keys) - self._questions.keys()
-        if not missing:
-            return
-        rows = self._session.exec(
-            select(RubricVersion).where(col(RubricVersion.question_id).in_({q for q, _ in missing}))
-        )
-        for row in rows:
-            if (row.question_id, row.version) in missing:
-                self._questions[(row.question_id, row.version)] = Question.model_validate(row.body)
-
-    def get(self, question_id: str, version: str) -> Question:
-        return self._questions[(question_id, version)]
 
 
 def _campaign_query(user: User, filters: CampaignFilter) -> Any:
@@ -129,61 +78,3 @@ def candidate_result(*, session: Session, user: User, assessment_id: int) -> Can
     """One assessment's result, loaded exactly as the exports load it; only its interviewer may see it."""
     get_assessment(session=session, user=user, assessment_id=assessment_id)
     return load_results(session=session, assessment_ids=[assessment_id], questions=QuestionCache(session))[0]
-
-
-def _by_question(rows: Iterable[Any]) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.assessment_question_id].append(row)
-    return grouped
-
-
-def load_results(
-    *, session: Session, assessment_ids: Sequence[int], questions: QuestionCache
-) -> list[CandidateResult]:
-    """Results of the given assessments (ownership already checked), in the order given."""
-    pairs = session.exec(
-        select(Assessment, Candidate)
-        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
-        .where(col(Assessment.id).in_(assessment_ids))
-    ).all()
-    aq_rows = session.exec(
-        select(AssessmentQuestion)
-        .where(col(AssessmentQuestion.assessment_id).in_(assessment_ids))
-        .order_by(col(AssessmentQuestion.assessment_id), col(AssessmentQuestion.position))
-    ).all()
-    aq_ids = [aq.id for aq in aq_rows]
-    answers = _by_question(session.exec(select(Answer).where(col(Answer.assessment_question_id).in_(aq_ids))))
-    grades = _by_question(session.exec(select(Grade).where(col(Grade.assessment_question_id).in_(aq_ids))))
-    jobs = _by_question(
-        session.exec(
-            select(GradingJob)
-            .where(col(GradingJob.assessment_question_id).in_(aq_ids))
-            .order_by(col(GradingJob.id))
-        )
-    )
-    overrides = _by_question(
-        session.exec(
-            select(Override)
-            .where(col(Override.assessment_question_id).in_(aq_ids))
-            .order_by(col(Override.id))
-        )
-    )
-    questions.load((aq.question_id, aq.rubric_version) for aq in aq_rows)
-    per_assessment: dict[int, list[QuestionResult]] = defaultdict(list)
-    for aq in aq_rows:
-        assert aq.id is not None
-        item = SheetItem(aq, questions.get(aq.question_id, aq.rubric_version), _last(answers.get(aq.id)))
-        per_assessment[aq.assessment_id].append(
-            QuestionResult(item, _last(grades.get(aq.id)), _last(jobs.get(aq.id)), overrides.get(aq.id, []))
-        )
-    by_id = {assessment.id: (assessment, candidate) for assessment, candidate in pairs}
-    return [
-        CandidateResult(*by_id[aid], summarise(per_assessment.get(aid, [])))
-        for aid in assessment_ids
-        if aid in by_id
-    ]
-
-
-def _last(rows: list[Any] | None) -> Any:
-    return rows[-1] if rows else None

@@ -6,8 +6,9 @@ from sqlmodel import Session, select
 
 from app.answers.service import AnswerLimits, answer_sheet, submit
 from app.calibration import service
+from app.grading.loading import assessment_result
 from app.grading.regrade import regrade
-from app.grading.results import add_override, assessment_result
+from app.grading.results import add_override
 from app.grading.worker import InProcessQueue
 from app.main import Services
 from app.models import CalibrationFit, Grade, Override, User

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.grading.results import assessment_result
+from app.grading.loading import assessment_result
 from app.reports.charts import BAR_WIDTH, Bar, topic_profile_svg
 from tests.reports.conftest import GradedFactory
 

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.grading.results import assessment_result
+from app.grading.loading import assessment_result
 from app.reports.item_stats import ItemResponse, item_statistics, pearson
 from tests.reports.conftest import GradedFactory
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.grading.results import add_override, assessment_result
+from app.grading.loading import assessment_result
+from app.grading.results import add_override
 from app.models import User
 from tests.reports.conftest import GradedFactory
 
