@@ -85,18 +85,9 @@ def save(
     token: str,
 ) -> Response:
     assessment, _ = invite
-    if not fields:
-        raise Invalid(N_("No answer was sent."))
-    saved = [
-        service.save_answer(
-            session=session,
-            assessment=assessment,
-            assessment_question_id=aq_id,
-            content=content,
-            limits=_limits(settings),
-        )
-        for aq_id, content in fields.items()
-    ]
+    saved = service.save_answers(
+        session=session, assessment=assessment, contents=fields, limits=_limits(settings)
+    )
     if is_htmx(request):
         return render(request, "answers/partials/save_status.html", {"answer": saved[-1]})
     return RedirectResponse(f"/a/{token}?saved=1", status_code=303)

@@ -107,12 +107,26 @@ def save_answer(
     content: str,
     limits: AnswerLimits,
 ) -> Answer:
+    return save_answers(
+        session=session, assessment=assessment, contents={assessment_question_id: content}, limits=limits
+    )[-1]
+
+
+def save_answers(
+    *, session: Session, assessment: Assessment, contents: Mapping[int, str], limits: AnswerLimits
+) -> list[Answer]:
+    """Save answers in the order given (a full no-JS form sends all of them); one sheet load for all."""
+    if not contents:
+        raise Invalid(N_("No answer was sent."))
     sheet = answer_sheet(session=session, assessment=assessment)
     _check_open(assessment=assessment, sheet=sheet)
-    item = _item(sheet, assessment_question_id)
-    _check_size(item=item, content=content, limits=limits)
-    start(session=session, assessment=assessment)
-    return _store(session=session, item=item, content=content)
+    saved = []
+    for aq_id, content in contents.items():
+        item = _item(sheet, aq_id)
+        _check_size(item=item, content=content, limits=limits)
+        start(session=session, assessment=assessment)  # the timer starts with the first accepted save
+        saved.append(_store(session=session, item=item, content=content))
+    return saved
 
 
 def _item(sheet: list[SheetItem], assessment_question_id: int) -> SheetItem:
