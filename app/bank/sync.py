@@ -26,8 +26,18 @@ def _row(loaded: LoadedQuestion) -> RubricVersion:
     )
 
 
+_parsed: dict[tuple[str, str], Question] = {}
+MAX_PARSED = 4096
+
+
 def question_at_version(*, session: Session, question_id: str, version: str) -> Question:
-    row = session.get(RubricVersion, (question_id, version))
-    if row is None:
-        raise NotFound(f"Rubric {question_id} at version {version} is not stored.")
-    return Question.model_validate(row.body)
+    # A stored version never changes, so it is parsed once per process, not on every autosave.
+    key = (question_id, version)
+    if key not in _parsed:
+        row = session.get(RubricVersion, key)
+        if row is None:
+            raise NotFound(f"Rubric {question_id} at version {version} is not stored.")
+        if len(_parsed) >= MAX_PARSED:
+            _parsed.clear()
+        _parsed[key] = Question.model_validate(row.body)
+    return _parsed[key]
