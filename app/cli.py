@@ -89,6 +89,20 @@ def grade_pending(_: argparse.Namespace) -> int:
     return 0
 
 
+def import_humaneval(args: argparse.Namespace) -> int:
+    """Convert, record each check test's calls against the reference solution, write YAML."""
+    from app.bank.humaneval import import_humaneval as convert
+    from app.bank.humaneval import write_questions
+    from app.grading.checks import record_check_calls
+    from app.sandbox import Sandbox
+
+    with Sandbox.from_settings(get_settings()) as sandbox:
+        questions = [record_check_calls(question=q, sandbox=sandbox) for q in convert(args.path)]
+    write_questions(questions, args.out)
+    print(f"wrote {len(questions)} question(s) to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -109,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from app.bank.cli import register
 
-    register(commands)
+    register(commands, import_humaneval=import_humaneval)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from app.bank.lint import LintReport
@@ -9,7 +10,12 @@ from app.bank.service import lint_bank
 from app.settings import get_settings
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(
+    subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    *,
+    import_humaneval: Callable[[argparse.Namespace], int],
+) -> None:
+    """`import_humaneval` is the caller's: recording check calls needs the sandbox, above the bank."""
     bank = subparsers.add_parser("bank", help="check or extend the question bank in rubrics/")
     commands = bank.add_subparsers(dest="bank_command", required=True)
 
@@ -27,7 +33,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     humaneval.add_argument(
         "--out", type=Path, required=True, help="directory to write one YAML file per problem"
     )
-    humaneval.set_defaults(handler=import_humaneval_command)
+    humaneval.set_defaults(handler=import_humaneval)
 
 
 def lint_command(args: argparse.Namespace) -> int:
@@ -64,12 +70,3 @@ def render(report: LintReport, *, directory: Path) -> str:
     verdict = "ok" if report.ok else f"{len(report.errors)} error(s)"
     lines.append(f"bank lint: {verdict}, {len(report.warnings)} warning(s)")
     return "\n".join(lines)
-
-
-def import_humaneval_command(args: argparse.Namespace) -> int:
-    from app.bank.humaneval import import_humaneval, write_questions
-
-    questions = import_humaneval(args.path)
-    write_questions(questions, args.out)
-    print(f"wrote {len(questions)} question(s) to {args.out}")
-    return 0

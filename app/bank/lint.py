@@ -167,6 +167,19 @@ def _code_problems(loaded: LoadedQuestion) -> list[Problem]:
             reason = _syntax_error(test.script, "exec")
             if reason or "check" not in _functions(test.script):
                 problems.append(Problem(loaded.path, f"{where}.script", reason or "does not define check()"))
+            for call, args in enumerate(test.calls):
+                reason = _syntax_error(args, "eval")
+                if reason:
+                    problems.append(Problem(loaded.path, f"{where}.calls.{call}", reason))
+            if not test.calls:
+                problems.append(
+                    Problem(
+                        loaded.path,
+                        f"{where}.calls",
+                        "no recorded calls: the check cannot be graded (import the problem with "
+                        "`grader bank import-humaneval`, which records them)",
+                    )
+                )
     return problems
 
 

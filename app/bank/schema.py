@@ -67,12 +67,15 @@ class CallTest(Strict):
 class CheckTest(Strict):
     """A script defining `check(candidate)`; passes when it returns without raising.
 
-    Used for imported problems whose tests cannot be split into calls; its expected values
-    run inside the sandbox, so our own questions use call tests.
+    Used for imported problems whose asserts are not plain equalities. The script never runs
+    beside the candidate's code: `calls` (recorded against the reference solution when the
+    problem is imported) go to the candidate's code, and the script then runs in a separate
+    sandbox over what those calls returned.
     """
 
     kind: Literal["check"]
     script: NonEmpty
+    calls: list[str] = []  # argument expressions, in the order the check makes its calls
     weight: Weight = 1.0
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from app.bank.schema import CallTest, CheckTest, CodeSpec
 from app.errors import Invalid
 from app.sandbox import Isolation, Sandbox, Verdict
-from app.sandbox.suite import SuiteRun, SuiteTest, run_suite
+from app.sandbox.suite import CallRecord, CallsRun, CallStatus, CheckJob, CheckStatus, run_calls, run_checks
 from app.sandbox.values import Opaque, decode
 
 SHOWN_CHARS = 200  # of an expected or returned value in a detail
@@ -93,9 +93,9 @@ def parse_expected(test: CallTest) -> Any:
         raise Invalid(f"expected value {test.expected!r} is not a Python literal: {error}") from error
 
 
-def _judge_call(index: int, test: CallTest, record: dict[str, Any]) -> CaseResult:
+def _judge_call(index: int, test: CallTest, record: CallRecord) -> CaseResult:
     expected = parse_expected(test)
-    got = decode(record.get("value"))
+    got = decode(record.value)
     passed = values_equal(expected, got, test.tolerance)
     return CaseResult(
         index=index,
@@ -110,44 +110,56 @@ def _judge_call(index: int, test: CallTest, record: dict[str, Any]) -> CaseResul
     )
 
 
-_RECORD_VERDICTS = {
-    "passed": CaseVerdict.passed,
-    "error": CaseVerdict.error,
-    "time_limit": CaseVerdict.time_limit,
-    "memory_limit": CaseVerdict.memory_limit,
+# No call status means "passed": only a comparison out here, or a check run without the
+# candidate's code, can pass a test.
+_CALL_VERDICTS = {
+    CallStatus.error: CaseVerdict.error,
+    CallStatus.time_limit: CaseVerdict.time_limit,
+    CallStatus.memory_limit: CaseVerdict.memory_limit,
 }
-_RUN_VERDICTS = {
-    Verdict.time_limit: CaseVerdict.time_limit,
-    Verdict.memory_limit: CaseVerdict.memory_limit,
+_CHECK_VERDICTS = {
+    CheckStatus.passed: CaseVerdict.passed,
+    CheckStatus.failed: CaseVerdict.wrong_answer,
+    CheckStatus.error: CaseVerdict.error,
+    CheckStatus.time_limit: CaseVerdict.time_limit,
+    CheckStatus.memory_limit: CaseVerdict.memory_limit,
+    CheckStatus.rubric_error: CaseVerdict.error,
 }
+_RUN_VERDICTS = {Verdict.time_limit: CallStatus.time_limit, Verdict.memory_limit: CallStatus.memory_limit}
 
 
-def _without_record(suite: SuiteRun) -> tuple[CaseVerdict, str]:
-    """The verdict of a test that reported nothing: the load failed, or the run died."""
-    if suite.load is not None and suite.load.get("status") != "loaded":
-        verdict = _RECORD_VERDICTS.get(str(suite.load.get("status")), CaseVerdict.error)
-        return verdict, f"the code could not be loaded: {suite.load.get('detail') or verdict.value}"
-    run = suite.run
-    if run.verdict is Verdict.ok:
-        return CaseVerdict.error, "the program exited before this test finished"
-    return _RUN_VERDICTS.get(run.verdict, CaseVerdict.error), run.detail or run.verdict.value
-
-
-def _judge(index: int, test: CallTest | CheckTest, suite: SuiteRun) -> CaseResult:
-    record = suite.records.get(index)
-    if record is not None and record.get("status") == "returned" and isinstance(test, CallTest):
-        return _judge_call(index, test, record)
-    if record is not None and record.get("status") in _RECORD_VERDICTS:
-        verdict = _RECORD_VERDICTS[record["status"]]
-        detail = str(record.get("detail", ""))[:SHOWN_CHARS]
-    else:
-        verdict, detail = _without_record(suite)
+def _failed_call(record: CallRecord) -> tuple[CaseVerdict, str]:
+    verdict = _CALL_VERDICTS.get(record.status, CaseVerdict.error)
+    detail = record.detail[:SHOWN_CHARS]
     if verdict is CaseVerdict.time_limit and not detail:
-        detail = "CPU or wall-clock budget of the test exceeded"
-    is_call = isinstance(test, CallTest)
+        detail = f"the call ran out of its time budget ({record.budget_seconds or 0:g} s)"
+        if record.budget_seconds is not None and record.budget_seconds < 1:
+            detail += "; the budget is reduced after two calls have run out of time"
+    return verdict, detail
+
+
+def _record_or_failure(calls: CallsRun, index: int) -> CallRecord:
+    """The call's record, or what stood in its way: the load failed, or the run died."""
+    record = calls.records.get(index)
+    if record is not None:
+        return record
+    load = calls.load
+    if load is not None and load.status is not CallStatus.loaded:
+        return CallRecord(
+            status=load.status, detail=f"the code could not be loaded: {load.detail or load.status}"
+        )
+    run = calls.run
+    if run.verdict is Verdict.ok:
+        return CallRecord(status=CallStatus.error, detail="the program exited before this call finished")
+    return CallRecord(
+        status=_RUN_VERDICTS.get(run.verdict, CallStatus.error), detail=run.detail or run.verdict
+    )
+
+
+def _case(index: int, test: CallTest | CheckTest, verdict: CaseVerdict, detail: str) -> CaseResult:
     return CaseResult(
         index=index,
-        kind="call" if is_call else "check",
+        kind="call" if isinstance(test, CallTest) else "check",
         verdict=verdict,
         weight=test.weight,
         points=test.weight if verdict is CaseVerdict.passed else 0.0,
@@ -157,29 +169,82 @@ def _judge(index: int, test: CallTest | CheckTest, suite: SuiteRun) -> CaseResul
     )
 
 
+def _judge_checks(
+    *,
+    checks: dict[int, CheckTest],
+    spans: dict[int, range],
+    calls: CallsRun,
+    spec: CodeSpec,
+    sandbox: Sandbox,
+) -> dict[int, CaseResult]:
+    """Replay every check test over the candidate's results, in a sandbox without its code."""
+    jobs = [
+        CheckJob(
+            script=test.script,
+            calls=test.calls,
+            results=[_record_or_failure(calls, call) for call in spans[index]],
+        )
+        for index, test in checks.items()
+    ]
+    run, records = run_checks(
+        sandbox=sandbox,
+        preamble=spec.preamble,
+        solution=spec.solution,
+        entry_point=spec.entry_point,
+        checks=jobs,
+        per_check=sandbox.limits_for(spec.limits),
+    )
+    results = {}
+    for position, (index, test) in enumerate(checks.items()):
+        record = records.get(position)
+        if record is None:
+            results[index] = _case(index, test, CaseVerdict.error, f"the check could not run: {run.detail}")
+            continue
+        detail = record.detail[:SHOWN_CHARS]
+        if record.status is CheckStatus.rubric_error:
+            detail = f"rubric problem, not the candidate's: {detail}"
+        results[index] = _case(index, test, _CHECK_VERDICTS[record.status], detail)
+    return results
+
+
 def _grade(*, source: str, spec: CodeSpec, sandbox: Sandbox, tests: list[CallTest | CheckTest]) -> CodeGrade:
-    for test in tests:
+    arguments: list[str] = []
+    spans: dict[int, range] = {}
+    for index, test in enumerate(tests):
         if isinstance(test, CallTest):
             parse_expected(test)  # a broken rubric fails before the run, not after
-    suite = run_suite(
+            new_calls = [test.args]
+        elif not test.calls:
+            raise Invalid("check test %(n)s has no recorded calls: re-import the problem", n=index + 1)
+        else:
+            new_calls = test.calls
+        spans[index] = range(len(arguments), len(arguments) + len(new_calls))
+        arguments += new_calls
+    calls = run_calls(
         sandbox=sandbox,
         source=source,
         preamble=spec.preamble,
         entry_point=spec.entry_point,
-        tests=[
-            SuiteTest(kind="call", args=test.args)
-            if isinstance(test, CallTest)
-            else SuiteTest(kind="check", script=test.script)
-            for test in tests
-        ],
-        per_test=sandbox.limits_for(spec.limits),
+        calls=arguments,
+        per_call=sandbox.limits_for(spec.limits),
     )
-    results = [_judge(index, test, suite) for index, test in enumerate(tests)]
-    run = suite.run
+    results: dict[int, CaseResult] = {}
+    for index, test in enumerate(tests):
+        if isinstance(test, CallTest):
+            record = _record_or_failure(calls, spans[index].start)
+            if record.status is CallStatus.returned:
+                results[index] = _judge_call(index, test, record)
+            else:
+                results[index] = _case(index, test, *_failed_call(record))
+    checks = {index: test for index, test in enumerate(tests) if isinstance(test, CheckTest)}
+    if checks:
+        results |= _judge_checks(checks=checks, spans=spans, calls=calls, spec=spec, sandbox=sandbox)
+    ordered = [results[index] for index in range(len(tests))]
+    run = calls.run
     return CodeGrade(
-        points=sum(result.points for result in results),
+        points=sum(result.points for result in ordered),
         max_points=sum(test.weight for test in tests),
-        tests=results,
+        tests=ordered,
         run_verdict=run.verdict,
         run_detail=run.detail,
         cpu_seconds=run.cpu_seconds,

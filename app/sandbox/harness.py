@@ -1,9 +1,16 @@
-"""The test harness that runs INSIDE the sandbox (Debian's python3 -I), never imported by the app.
+"""The call harness that runs INSIDE the sandbox beside the candidate's code (Debian's python3 -I).
 
-It loads the trusted preamble and the candidate's code, then runs every test of job.json
-under its own CPU and wall budget, writing one JSON line per test to the result pipe (the fd
-in argv[1]); the candidate's prints go to stdout as usual. Return values are encoded with
-explicit types so the grader can compare them outside without evaluating anything.
+It loads the trusted preamble and the candidate's code, then calls the entry point once per
+argument expression of job.json, writing one JSON line per call to the result pipe (the fd in
+argv[1]): what the call returned, type-tagged, or how it failed. It never says whether a call
+passed. The candidate's code shares this process and can write to the pipe or replace anything
+here, so what it reports is only ever what the candidate's function "returned": the grader
+compares it with expected values that never enter this sandbox, and check scripts run in a
+separate sandbox without the candidate's code (checker.py).
+
+Budgets: every call gets the full per-call CPU and wall budget until TIMEOUT_ALLOWANCE calls
+have run out of it; after that each remaining call gets REDUCED_SECONDS, so code that loops on
+every input is judged in seconds, not minutes, while a fast solution is not affected.
 """
 
 import json
@@ -11,12 +18,15 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 MAX_NODES = 100_000  # a returned value larger than this is reported as too large
 MAX_DEPTH = 100
 REPR_CHARS = 300
+TIMEOUT_ALLOWANCE = 2
+REDUCED_SECONDS = 0.25
 
 
 class BudgetExceeded(BaseException):  # BaseException: `except Exception` in the candidate's code misses it
@@ -27,12 +37,15 @@ class TooLarge(Exception):
     pass
 
 
-def _on_timer(signum: int, frame: object) -> None:
+def on_timer(signum: int, frame: object) -> None:
     raise BudgetExceeded()
 
 
 def encode(value: Any, depth: int = 0, nodes: list[int] | None = None) -> Any:
-    """A JSON-safe, type-tagged copy of value: {"int": "12"}, {"list": [...]}, {"repr": "..."}."""
+    """A JSON-safe, type-tagged copy of value: {"int": "12"}, {"list": [...]}, {"repr": "..."}.
+
+    Exact type checks: a subclass (a str whose __eq__ always answers True) is only described.
+    """
     nodes = nodes if nodes is not None else [0]
     nodes[0] += 1
     if nodes[0] > MAX_NODES or depth > MAX_DEPTH:
@@ -64,35 +77,31 @@ def last_traceback_line(error: BaseException) -> str:
     return (lines[-1].strip() if lines else type(error).__name__)[:REPR_CHARS]
 
 
-def run_test(test: dict[str, Any], namespace: dict[str, Any], entry_point: str) -> dict[str, Any]:
-    scope = dict(namespace)  # each test sees the loaded module, not what earlier tests changed in it
-    candidate = scope.get(entry_point)
-    if candidate is None:
+def call_once(args_source: str, namespace: dict[str, Any], entry_point: str) -> dict[str, Any]:
+    scope = dict(namespace)  # each call sees the loaded module, not what earlier calls changed in it
+    function = scope.get(entry_point)
+    if function is None:
         return {"status": "error", "detail": f"NameError: {entry_point} is not defined"}
-    if test["kind"] == "check":
-        exec(compile(test["script"], "<test>", "exec"), scope)  # noqa: S102 - inside the sandbox
-        scope["check"](candidate)
-        return {"status": "passed"}
-    args = eval(f"({test['args']},)", scope) if test["args"].strip() else ()  # noqa: S307 - inside the sandbox
-    value = candidate(*args)
+    args = eval(f"({args_source},)", scope) if args_source.strip() else ()  # noqa: S307 - inside the sandbox
+    value = function(*args)
     try:
         return {"status": "returned", "value": encode(value)}
     except TooLarge:
         return {"status": "returned", "value": {"repr": "a value too large to compare"}}
 
 
-def run_guarded(action: Any, cpu_seconds: float, wall_seconds: float) -> dict[str, Any]:
+def run_guarded(
+    action: Callable[[], dict[str, Any]], cpu_seconds: float, wall_seconds: float
+) -> dict[str, Any]:
     signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
     signal.setitimer(signal.ITIMER_REAL, wall_seconds)
     try:
-        record: dict[str, Any] = action()
+        record = action()
     except BudgetExceeded:
         record = {"status": "time_limit"}
     except MemoryError as error:
         record = {"status": "memory_limit", "detail": last_traceback_line(error)}
-    except RecursionError as error:
-        record = {"status": "error", "detail": last_traceback_line(error)}
-    except BaseException as error:  # SystemExit too: one test's exit must not end the suite
+    except BaseException as error:  # SystemExit too: one call's exit must not end the run
         record = {"status": "error", "detail": last_traceback_line(error)}
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
@@ -104,8 +113,8 @@ def main() -> None:
     results = os.fdopen(int(sys.argv[1]), "w", encoding="utf-8")
     with open("job.json", encoding="utf-8") as file:
         job = json.load(file)
-    signal.signal(signal.SIGPROF, _on_timer)
-    signal.signal(signal.SIGALRM, _on_timer)
+    signal.signal(signal.SIGPROF, on_timer)
+    signal.signal(signal.SIGALRM, on_timer)
     sys.setrecursionlimit(3000)
     namespace: dict[str, Any] = {"__name__": "solution", "__builtins__": __builtins__}
 
@@ -114,17 +123,26 @@ def main() -> None:
         exec(compile(job["source"], "solution.py", "exec"), namespace)  # noqa: S102 - inside the sandbox
         return {"status": "loaded"}
 
-    loaded = run_guarded(load, job["cpu_seconds"], job["wall_seconds"])
-    results.write(json.dumps({"test": -1, **loaded}) + "\n")
+    cpu, wall = job["cpu_seconds"], job["wall_seconds"]
+    loaded = run_guarded(load, cpu, wall)
+    results.write(json.dumps({"call": -1, **loaded}) + "\n")
     results.flush()
     if loaded["status"] != "loaded":
         return
-    for index, test in enumerate(job["tests"]):
+    timeouts = 0
+    for index, args_source in enumerate(job["calls"]):
+        reduced = timeouts >= TIMEOUT_ALLOWANCE
+        budget = min(cpu, REDUCED_SECONDS) if reduced else cpu
         record = run_guarded(
-            partial(run_test, test, namespace, job["entry_point"]), job["cpu_seconds"], job["wall_seconds"]
+            partial(call_once, args_source, namespace, job["entry_point"]),
+            budget,
+            min(wall, REDUCED_SECONDS) if reduced else wall,
         )
+        if record["status"] == "time_limit":
+            timeouts += 1
+            record["budget_seconds"] = budget
         sys.stdout.flush()
-        results.write(json.dumps({"test": index, **record}) + "\n")
+        results.write(json.dumps({"call": index, **record}) + "\n")
         results.flush()
 
 

@@ -11,6 +11,7 @@ from app.bank.humaneval import import_humaneval, write_questions
 from app.bank.humaneval_tests import convert_tests
 from app.bank.loader import load_bank
 from app.bank.schema import CallTest, CheckTest, Question
+from app.grading.checks import record_check_calls
 from app.grading.code import grade_code, run_examples
 from app.sandbox import RunLimits, Sandbox
 from app.settings import PROJECT_ROOT
@@ -30,6 +31,12 @@ def questions() -> list[Question]:
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(limits=RunLimits(), workers=2, uid_base=64220) as built:
         yield built
+
+
+@pytest.fixture(scope="module")
+def recorded(questions: list[Question], sandbox: Sandbox) -> list[Question]:
+    """As `grader bank import-humaneval` writes them: check tests carry their recorded calls."""
+    return [record_check_calls(question=question, sandbox=sandbox) for question in questions]
 
 
 def by_id(questions: list[Question], question_id: str) -> Question:
@@ -95,7 +102,7 @@ def test_written_files_load_as_a_bank(questions: list[Question], tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_canonical_solutions_pass_and_empty_bodies_fail(questions: list[Question], sandbox: Sandbox) -> None:
+def test_canonical_solutions_pass_and_empty_bodies_fail(recorded: list[Question], sandbox: Sandbox) -> None:
     def grade(question: Question) -> tuple[str, float, float, float, float]:
         code = question.code
         assert code is not None
@@ -113,7 +120,7 @@ def test_canonical_solutions_pass_and_empty_bodies_fail(questions: list[Question
         )
 
     with ThreadPoolExecutor(max_workers=sandbox.workers) as pool:
-        results = list(pool.map(grade, questions))
+        results = list(pool.map(grade, recorded))
     assert [r[0] for r in results if r[1] != 0] == []  # every canonical solution passes every test
     assert [r[0] for r in results if r[2] != 0] == []  # ... and every visible example
     assert [r[0] for r in results if r[3] >= r[4]] == []  # an empty body fails every problem

@@ -72,7 +72,8 @@ def test_code_that_cannot_run_is_an_error(rubric: RubricFactory) -> None:
     broken["code"]["examples"] = [{"args": "2,,", "expected": "4"}]
     broken["code"]["hidden_tests"] = [
         {"kind": "call", "args": "5", "expected": "sorted([10])"},
-        {"kind": "check", "script": "def verify(candidate):\n    pass\n"},
+        {"kind": "check", "script": "def verify(candidate):\n    pass\n", "calls": ["1", "2,,"]},
+        {"kind": "check", "script": "def check(candidate):\n    pass\n"},
     ]
     report = _lint(rubric, [*rubric.valid_set(), broken])
     assert _fields(report) == {
@@ -81,6 +82,8 @@ def test_code_that_cannot_run_is_an_error(rubric: RubricFactory) -> None:
         ("broken", "code.examples.0.args"),
         ("broken", "code.hidden_tests.0.expected"),
         ("broken", "code.hidden_tests.1.script"),
+        ("broken", "code.hidden_tests.1.calls.1"),
+        ("broken", "code.hidden_tests.2.calls"),
     }
     reasons = {p.field: p.reason for p in report.errors}
     assert reasons["code.solution"].startswith("invalid Python (line 1)")

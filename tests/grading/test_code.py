@@ -135,13 +135,15 @@ def test_an_unknown_object_is_a_wrong_answer(sandbox: Sandbox) -> None:
 
 def test_check_tests_pass_or_fail(sandbox: Sandbox) -> None:
     task = spec(
-        CheckTest(kind="check", script="def check(candidate):\n    assert candidate(2) == 2\n"),
+        CheckTest(kind="check", script="def check(candidate):\n    assert candidate(2) == 2\n", calls=["2"]),
         CheckTest(
-            kind="check", script="def check(candidate):\n    assert candidate(2) == 3, 'two is not three'\n"
+            kind="check",
+            script="def check(candidate):\n    assert candidate(2) == 3, 'two is not three'\n",
+            calls=["2"],
         ),
     )
     grade = grade_code(source="def f(x):\n    return x", spec=task, sandbox=sandbox)
-    assert verdicts(grade) == ["passed", "error"]
+    assert verdicts(grade) == ["passed", "wrong_answer"]
     assert grade.tests[1].detail == "AssertionError: two is not three"
 
 
