@@ -31,8 +31,11 @@ def bwrap_available() -> bool:
     return Path(BWRAP).is_file() and Path(PYTHON).is_file()
 
 
-def bwrap_argv(*, limits: RunLimits, file_fds: dict[str, int], python_args: list[str]) -> list[str]:
-    """argv for bwrap running `python3 -I <python_args>` in /box; `file_fds` maps names to fds."""
+def bwrap_argv(
+    *, limits: RunLimits, file_fds: dict[str, int], seccomp_fd: int, python_args: list[str]
+) -> list[str]:
+    """argv for bwrap running `python3 -I <python_args>` in /box; `file_fds` maps names to fds;
+    `seccomp_fd` holds the filter (seccomp.py) bwrap installs just before it starts python3."""
     scratch = str(limits.scratch_mb * MIB)
     argv = [
         BWRAP,
@@ -81,7 +84,7 @@ def bwrap_argv(*, limits: RunLimits, file_fds: dict[str, int], python_args: list
     ]
     for name, fd in file_fds.items():
         argv += ["--perms", "0444", "--ro-bind-data", str(fd), f"{BOX}/{name}"]
-    argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--clearenv"]
+    argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--seccomp", str(seccomp_fd), "--clearenv"]
     for key, value in ENVIRONMENT.items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", BOX, PYTHON, "-I", *python_args]

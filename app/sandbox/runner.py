@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from app.sandbox.bwrap import ENVIRONMENT, bwrap_argv, unsafe_argv
 from app.sandbox.limits import RunLimits, apply_rlimits
+from app.sandbox.seccomp import filter_program
 from app.sandbox.supervisor import READ_CHUNK, supervise
 
 CHANNEL_FD_PLACEHOLDER = "{channel_fd}"
@@ -126,9 +127,13 @@ def run_job(job: Job) -> Outcome:
         python_args = [arg.replace(CHANNEL_FD_PLACEHOLDER, str(channel_w)) for arg in job.python_args]
         if job.isolated:
             file_fds = {name: _memfd(name, data) for name, data in job.files.items()}
-            opened += file_fds.values()
+            seccomp_fd = _memfd("seccomp", filter_program())
+            opened += [*file_fds.values(), seccomp_fd]
             fds.update({f"keep:{name}": fd for name, fd in file_fds.items()})
-            argv = bwrap_argv(limits=job.limits, file_fds=file_fds, python_args=python_args)
+            fds["keep:seccomp"] = seccomp_fd
+            argv = bwrap_argv(
+                limits=job.limits, file_fds=file_fds, seccomp_fd=seccomp_fd, python_args=python_args
+            )
             env, cwd = {}, "/"
         else:
             scratch_dir = tempfile.mkdtemp(prefix="sandbox-unsafe-")

@@ -182,3 +182,18 @@ def test_values_equal_follows_python_equality_with_tolerance() -> None:
     assert not values_equal(0.5, 0.6, 1e-6)
     assert not values_equal({"a": 1}, {"a": 2}, 0.0)
     assert not values_equal([1, 2], [1, 2, 3], 0.0)
+
+
+def test_after_two_calls_run_out_of_time_the_rest_get_a_short_budget(sandbox: Sandbox) -> None:
+    task = spec(*[CallTest(args=str(n), expected=str(n)) for n in range(8)])
+    looping = grade_code(source="def f(x):\n    while True: pass", spec=task, sandbox=sandbox)
+    assert verdicts(looping) == ["time_limit"] * 8
+    assert "reduced" not in looping.tests[1].detail
+    assert "reduced after two calls" in looping.tests[2].detail
+    # 2 full budgets of 2 s and 6 short ones, not 8 full ones (16 s)
+    assert looping.cpu_seconds < 2 * 2.0 + 6 * 0.25 + 1.5
+    # code that is slow only on the first inputs still passes the later ones
+    slow_start = grade_code(
+        source="def f(x):\n    while x < 2: pass\n    return x", spec=task, sandbox=sandbox
+    )
+    assert verdicts(slow_start) == ["time_limit"] * 2 + ["passed"] * 6
