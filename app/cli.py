@@ -59,11 +59,15 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password() -> str:
+    return getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+
+
 def create_user(args: argparse.Namespace) -> int:
     from app.auth.service import create_user as create
     from app.db import make_engine
 
-    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    password = _read_password()
     with Session(make_engine(get_settings().database_url)) as session:
         user = create(
             session=session,
@@ -73,6 +77,25 @@ def create_user(args: argparse.Namespace) -> int:
             locale=args.locale,
         )
     print(f"created {user.email}")
+    return 0
+
+
+def set_password(args: argparse.Namespace) -> int:
+    """A new password for an interviewer (e.g. one who lost theirs); their open sessions end."""
+    from sqlmodel import select
+
+    from app.auth.service import change_password
+    from app.db import make_engine
+    from app.errors import N_, NotFound
+    from app.models import User
+
+    password = _read_password()
+    with Session(make_engine(get_settings().database_url)) as session:
+        user = session.exec(select(User).where(User.email == args.email.strip().lower())).first()
+        if user is None:
+            raise NotFound(N_("No interviewer has the email %(email)s."), email=args.email)
+        change_password(session=session, user=user, password=password)
+    print(f"changed the password of {user.email}; their sessions have ended")
     return 0
 
 
@@ -118,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     user_parser.add_argument("--name", default="")
     user_parser.add_argument("--locale", default="en", choices=["en", "ja"])
     user_parser.set_defaults(handler=create_user)
+    password_parser = commands.add_parser(
+        "set-password", help="set an interviewer's password (on stdin) and end their sessions"
+    )
+    password_parser.add_argument("email")
+    password_parser.set_defaults(handler=set_password)
     commands.add_parser("grade-pending", help="grade queued answers in this process").set_defaults(
         handler=grade_pending
     )

@@ -1,34 +1,73 @@
 """Dependency aliases shared by the routes."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+import anyio
+from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
 from app.auth.csrf import require_csrf
-from app.errors import AppError
+from app.errors import N_, AppError
 from app.models import User
-from app.settings import Settings, get_settings
+from app.settings import Settings
+
+# Ids an INTEGER column cannot hold (PostgreSQL's is 32-bit) name nothing: 404, not a database error.
+MAX_ID = 2**31 - 1
+BUSY = N_("The server is busy. Please try again in a moment; your saved work is safe.")
 
 
 class LoginRequired(AppError):
     status_code = 401
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+class ServerBusy(AppError):
+    status_code = 503
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A database session for this request, closed before the response is sent.
+
+    A request waits for one of the app's slots here, on the event loop, never in a worker
+    thread: threads waiting for connections held by requests waiting for threads was how the
+    server deadlocked. There are as many slots as threads, and fewer than pooled connections.
+    """
+    slots: anyio.Semaphore = request.app.state.db_slots
+    with anyio.move_on_after(request.app.state.settings.busy_timeout_s) as wait:
+        await slots.acquire()
+    if wait.cancelled_caught:
+        raise ServerBusy(BUSY)
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        # Shielded: a request cancelled because its client left still returns its connection.
+        with anyio.CancelScope(shield=True):
+            try:
+                if session.in_transaction():  # closing rolls back on the connection: not on the loop
+                    await anyio.to_thread.run_sync(session.close, limiter=request.app.state.release_threads)
+                else:
+                    session.close()
+            finally:
+                slots.release()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_current_user(request: Request, session: SessionDep) -> User:
     user_id = request.session.get("user_id")
     user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None:
+    # A cookie from before the last sign-out or password change carries an older version.
+    if user is None or request.session.get("session_version") != user.session_version:
+        request.session.clear()
         raise LoginRequired("Please sign in.")
     request.state.locale = user.locale
     return user

@@ -4,11 +4,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
-from app.deps import LoginRequired
-from app.errors import AppError
+from app.deps import BUSY, LoginRequired
+from app.errors import N_, AppError
 from app.i18n import gettext
 from app.templating import is_htmx, render
 
@@ -40,10 +41,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
-        return error_response(request, exc.status_code, exc.translated(gettext))
+        response = error_response(request, exc.status_code, exc.translated(gettext))
+        if exc.status_code == 503:
+            response.headers["Retry-After"] = "2"
+        return response
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_exhausted(request: Request, exc: PoolTimeout) -> Response:
+        # Only work outside the request slots (exports, health checks) can wait this long.
+        response = error_response(request, 503, gettext(BUSY))
+        response.headers["Retry-After"] = "2"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if all(err["loc"][0] == "path" for err in exc.errors()):
+            # An id out of range (or not a number) names nothing, like any id that does not exist.
+            return error_response(request, 404, gettext(N_("There is no such page.")))
         fields = ", ".join(str(err["loc"][-1]) for err in exc.errors())
         return error_response(
             request, 422, gettext("Some fields are missing or invalid: %(fields)s") % {"fields": fields}

@@ -1,16 +1,19 @@
 """The application factory: heavy things (bank, model, sandbox, workers) are built once here."""
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request, Response
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
 from app.answers.rate_limit import RateLimiter
 from app.answers.routes import router as answers_router
@@ -19,16 +22,20 @@ from app.auth.routes import router as auth_router
 from app.bank.loader import Bank, load_bank
 from app.bank.sync import sync_rubric_versions
 from app.calibration.routes import router as calibration_router
-from app.db import make_engine
+from app.db import engine_from_settings
+from app.deps import SessionDep
 from app.error_pages import install_error_handlers
 from app.grading.routes import router as grading_router
 from app.grading.service import Graders
 from app.grading.worker import InProcessQueue
+from app.http_guard import RequestBodyGuard, SecurityHeaders
 from app.reports.routes import router as reports_router
 from app.secrets_store import signing_key
 from app.settings import PROJECT_ROOT, Settings, get_settings
 
 log = logging.getLogger(__name__)
+# The only files of node_modules the pages load (templates/base.html); nothing else is served.
+VENDOR_FILES = frozenset({"htmx.org/dist/htmx.min.js"})
 
 
 @dataclass
@@ -53,6 +60,12 @@ def build_services(settings: Settings) -> Services:
     return Services(bank, Graders(free_text, sandbox, max_attempts=settings.grading_max_attempts))
 
 
+class GraderApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's error middleware, so an unhandled exception's 500 gets the headers too.
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(
     settings: Settings | None = None, *, services: Services | None = None, engine: Engine | None = None
 ) -> FastAPI:
@@ -60,8 +73,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # One figure sizes the worker threads, the request slots (app/deps.py) and the pool.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_concurrency
+        app.state.db_slots = anyio.Semaphore(settings.request_concurrency)
+        # Sessions are closed on threads of their own: releasing never queues behind requests.
+        app.state.release_threads = anyio.CapacityLimiter(settings.request_concurrency)
         built = services or build_services(settings)
-        app.state.engine = engine or make_engine(settings.database_url)
+        app.state.engine = engine or engine_from_settings(settings)
         app.state.bank = built.bank
         with Session(app.state.engine) as session:
             sync_rubric_versions(session=session, bank=built.bank)
@@ -75,13 +93,12 @@ def create_app(
         finally:
             app.state.queue.stop()
 
-    app = FastAPI(title="Interview grader", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = GraderApp(title="Interview grader", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.example_runs = RateLimiter(window_s=60)  # per process; a shared store can replace it
     install_error_handlers(app)
     _install_middleware(app, settings)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
-    app.mount("/vendor", StaticFiles(directory=PROJECT_ROOT / "node_modules", check_dir=False), name="vendor")
     for router in (
         auth_router,
         assessments_router,
@@ -92,10 +109,15 @@ def create_app(
     ):
         app.include_router(router)
 
+    @app.get("/vendor/{name:path}")
+    def vendor(name: str) -> FileResponse:
+        if name not in VENDOR_FILES:
+            raise StarletteHTTPException(404, "Not Found")
+        return FileResponse(PROJECT_ROOT / "node_modules" / name)
+
     @app.get("/healthz")
-    def healthz(request: Request) -> dict[str, object]:
-        with Session(request.app.state.engine) as session:
-            session.execute(text("SELECT 1"))
+    def healthz(request: Request, session: SessionDep) -> dict[str, object]:
+        session.execute(text("SELECT 1"))
         return {
             "status": "ok",
             "questions": len(request.app.state.bank.questions),
@@ -106,34 +128,8 @@ def create_app(
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
-    @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_request_bytes:
-            return Response("Request too large.", status_code=413)
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        # Invite tokens live in the path: never leak them through the Referer header.
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
-        )
-        route = request.scope.get("route")
-        log.info(
-            "request",
-            extra={
-                "fields": {
-                    "method": request.method,
-                    "route": getattr(route, "path", "?"),
-                    "status": response.status_code,
-                    "ms": round(1000 * (time.perf_counter() - started), 1),
-                }
-            },
-        )
-        return response
-
+    # Inside the session layer, so a refused request still gets a full error page in its language.
+    app.add_middleware(RequestBodyGuard, max_bytes=settings.max_request_bytes)
     app.add_middleware(
         SessionMiddleware,
         secret_key=signing_key(settings.secret_key, settings.var_dir),

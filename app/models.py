@@ -42,7 +42,20 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=200)
     password_hash: str = Field(max_length=200)
     locale: str = Field(default="en", max_length=5)
+    # Kept in the signed session cookie at sign-in; sign-out and a new password bump it, which ends
+    # every session issued before, including copied cookies.
+    session_version: int = 0
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, kept for the throttle window; shared by every app process through the database."""
+
+    __tablename__ = "login_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=254, index=True)  # the email as typed, normalised
+    address: str = Field(max_length=64, index=True)  # the client's IP address
+    created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class Candidate(SQLModel, table=True):
@@ -136,11 +149,14 @@ class Override(SQLModel, table=True):
 class CalibrationFit(SQLModel, table=True):
     """A monotone raw-credit → credit mapping fitted from reviewers' overrides.
 
-    `question_id` None is the global mapping; the newest row per question (or global) is in force.
+    `question_id` None is the global mapping; the newest row per owner and question (or global) is in
+    force. A fit belongs to the interviewer whose candidates' overrides it was fitted on (a team, once
+    teams exist) and grades only that owner's candidates.
     """
 
     __tablename__ = "calibration_fit"
     id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="user.id", index=True)
     question_id: str | None = Field(default=None, max_length=80, index=True)
     params: dict[str, Any] = _json_column()
     labels: int

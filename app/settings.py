@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     grading_workers: int = 1
     grading_max_attempts: int = 3
 
+    # Requests served at once: sizes the worker threads and the database pool together (app/db.py).
+    request_concurrency: int = 40
+    # A request that waits longer than this for a database connection gets 503 "busy, try again".
+    busy_timeout_s: float = 10.0
+
     invite_ttl_hours: int = 72
     session_max_age_s: int = 12 * 3600
     secure_cookies: bool = False  # set true behind HTTPS so the session cookie is never sent in clear
@@ -52,7 +57,9 @@ class Settings(BaseSettings):
     # nothing else may use these uids (RLIMIT_NPROC counts every process of the uid).
     sandbox_uid_base: int = 64100
     sandbox_allow_unsafe: bool = False  # development only: run code without isolation
-    examples_runs_per_minute: int = 10
+    examples_runs_per_minute: int = 10  # per invite
+    examples_runs_per_address_per_minute: int = 30  # per client address, across invites
+    examples_wait_s: float = 3.0  # an example run waits this long for a free slot, then 503
 
     first_user_email: str = ""
     first_user_password: str = ""

@@ -3,8 +3,11 @@
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Mapping
 
 from app.errors import N_, AppError
+
+MAX_KEYS = 10_000
 
 
 class RateLimited(AppError):
@@ -17,13 +20,23 @@ class RateLimiter:
         self._hits: defaultdict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def check(self, *, key: str, limit: int) -> None:
+    def check(self, *, limits: Mapping[str, int]) -> None:
+        """Counts one hit against every key, or none when any key is over its limit."""
         now = time.monotonic()
         with self._lock:
-            hits = self._hits[key]
-            while hits and hits[0] <= now - self._window_s:
-                hits.popleft()
-            if len(hits) >= limit:
-                wait = int(hits[0] + self._window_s - now) + 1
-                raise RateLimited(N_("Too many runs. Try again in %(seconds)s seconds."), seconds=wait)
-            hits.append(now)
+            if len(self._hits) > MAX_KEYS:
+                self._forget_idle(now)
+            for key, limit in limits.items():
+                hits = self._hits[key]
+                while hits and hits[0] <= now - self._window_s:
+                    hits.popleft()
+                if len(hits) >= limit:
+                    wait = int(hits[0] + self._window_s - now) + 1
+                    raise RateLimited(N_("Too many runs. Try again in %(seconds)s seconds."), seconds=wait)
+            for key in limits:
+                self._hits[key].append(now)
+
+    def _forget_idle(self, now: float) -> None:
+        # Keys are client addresses too: without this, passers-by would grow the table forever.
+        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self._window_s]:
+            del self._hits[key]

@@ -8,15 +8,18 @@ from starlette.responses import RedirectResponse, Response
 
 from app.answers import service
 from app.assessments.service import open_invite
-from app.deps import CsrfChecked, SessionDep, SettingsDep
+from app.deps import CsrfChecked, DbId, SessionDep, SettingsDep
 from app.errors import N_, Invalid
+from app.grading.code import run_examples as run_examples_in
 from app.models import Assessment, AssessmentState, Candidate
+from app.sandbox.pool import SandboxBusy
 from app.sandbox.result import SandboxUnavailable
 from app.settings import Settings
 from app.templating import is_htmx, render
 
 router = APIRouter()
 FIELD = re.compile(r"^answer-(\d{1,12})$")
+REVISION_FIELD = re.compile(r"^revision-(\d{1,12})$")
 MAX_FIELDS = 100
 
 
@@ -41,6 +44,21 @@ async def answer_fields(request: Request) -> dict[int, str]:
 
 
 AnswerFields = Annotated[dict[int, str], Depends(answer_fields)]
+
+
+async def revision_fields(request: Request) -> dict[int, int]:
+    """Every `revision-<id>` field: the revision of the answer the page was showing when it was edited."""
+    form = await request.form(max_fields=MAX_FIELDS)
+    revisions: dict[int, int] = {}
+    for key, value in form.items():
+        match = REVISION_FIELD.match(key)
+        # A malformed value counts as absent, like a page from before revisions were sent.
+        if match and isinstance(value, str) and value.isdigit() and len(value) <= 12:
+            revisions[int(match.group(1))] = int(value)
+    return revisions
+
+
+RevisionFields = Annotated[dict[int, int], Depends(revision_fields)]
 
 
 def _limits(settings: Settings) -> service.AnswerLimits:
@@ -82,11 +100,12 @@ def save(
     settings: SettingsDep,
     invite: Invited,
     fields: AnswerFields,
+    revisions: RevisionFields,
     token: str,
 ) -> Response:
     assessment, _ = invite
     saved = service.save_answers(
-        session=session, assessment=assessment, contents=fields, limits=_limits(settings)
+        session=session, assessment=assessment, contents=fields, limits=_limits(settings), revisions=revisions
     )
     if is_htmx(request):
         return render(request, "answers/partials/save_status.html", {"answer": saved[-1]})
@@ -95,11 +114,20 @@ def save(
 
 @router.post("/a/{token}/submit", dependencies=[CsrfChecked])
 def submit(
-    request: Request, session: SessionDep, settings: SettingsDep, invite: Invited, fields: AnswerFields
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    invite: Invited,
+    fields: AnswerFields,
+    revisions: RevisionFields,
 ) -> Response:
     assessment, candidate = invite
     first_time = service.submit(
-        session=session, assessment=assessment, final_answers=fields, limits=_limits(settings)
+        session=session,
+        assessment=assessment,
+        final_answers=fields,
+        limits=_limits(settings),
+        revisions=revisions,
     )
     if first_time:
         request.app.state.queue.notify()
@@ -117,10 +145,17 @@ def run_examples(
     invite: Invited,
     fields: AnswerFields,
     token: str,
-    assessment_question_id: int,
+    assessment_question_id: DbId,
 ) -> Response:
     assessment, _ = invite
-    request.app.state.example_runs.check(key=str(assessment.id), limit=settings.examples_runs_per_minute)
+    address = request.client.host if request.client else "?"
+    request.app.state.example_runs.check(
+        limits={
+            f"invite:{assessment.id}": settings.examples_runs_per_minute,
+            # One address opening many invites must not take over the code runner either.
+            f"address:{address}": settings.examples_runs_per_address_per_minute,
+        }
+    )
     source = fields.get(assessment_question_id)
     if source is None:
         raise Invalid(N_("No code was sent."))
@@ -136,13 +171,19 @@ def run_examples(
         raise SandboxUnavailable(
             N_("Running code is not available on this server right now; your answer is saved.")
         )
-    results = service.run_visible_examples(
-        session=session,
-        assessment=assessment,
-        assessment_question_id=assessment_question_id,
-        source=source,
-        sandbox=sandbox,
-    )
+    sheet = service.answer_sheet(session=session, assessment=assessment)
+    item = next(i for i in sheet if i.assessment_question.id == answer.assessment_question_id)
+    if item.question.code is None:
+        raise Invalid(N_("This question is not a coding task."))
+    # The answer is saved; the run may wait for a slot and take seconds: hold no connection meanwhile.
+    session.commit()
+    try:
+        with sandbox.example_turn(wait_s=settings.examples_wait_s):
+            results = run_examples_in(source=source, spec=item.question.code, sandbox=sandbox)
+    except SandboxBusy:
+        raise SandboxUnavailable(
+            N_("The code runner is busy, try again in a moment; your answer is saved.")
+        ) from None
     context = {"results": results, "answer": answer, "aq_id": assessment_question_id, "token": token}
     if is_htmx(request):
         return render(request, "answers/partials/example_results.html", context)

@@ -3,9 +3,11 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.assessments.service import assessment_questions
@@ -23,6 +25,8 @@ from app.models import Answer, Assessment, AssessmentQuestion, AssessmentState, 
 # Saves arriving shortly after the timer ends are kept: the candidate may be on a slow link.
 DEADLINE_GRACE = timedelta(minutes=2)
 OPEN_STATES = (AssessmentState.invited, AssessmentState.in_progress)
+EMPTY_REVISIONS: Mapping[int, int] = MappingProxyType({})
+ALREADY_SUBMITTED = N_("These answers were already submitted and can no longer change.")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,12 @@ def answer_sheet(*, session: Session, assessment: Assessment) -> list[SheetItem]
     ids = [row.id for row in rows]
     answers = {
         answer.assessment_question_id: answer
-        for answer in session.exec(select(Answer).where(col(Answer.assessment_question_id).in_(ids)))
+        for answer in session.exec(
+            # Fresh from the database: a save decides on the stored text and revision, not a cached copy.
+            select(Answer)
+            .where(col(Answer.assessment_question_id).in_(ids))
+            .execution_options(populate_existing=True)
+        )
     }
     return [
         SheetItem(
@@ -72,20 +81,48 @@ def deadline(*, assessment: Assessment, sheet: list[SheetItem]) -> datetime | No
 def start(*, session: Session, assessment: Assessment) -> None:
     """The timer starts the first time the candidate opens the sheet."""
     if assessment.state == AssessmentState.invited:
-        assessment.state = AssessmentState.in_progress
-        assessment.started_at = utcnow()
-        session.add(assessment)
-        session.commit()
-
-
-def _check_open(*, assessment: Assessment, sheet: list[SheetItem]) -> None:
-    if assessment.state in (AssessmentState.submitted, AssessmentState.graded):
-        raise Conflict(N_("These answers were already submitted and can no longer change."))
-    end = deadline(assessment=assessment, sheet=sheet)
-    if end is not None and utcnow() > end + DEADLINE_GRACE:
-        raise Conflict(
-            N_("Time is up: answers can no longer change. Your saved answers are kept; please submit.")
+        # Conditional on the state, so a page opened while another tab submits cannot reopen the sheet.
+        session.execute(
+            update(Assessment)
+            .where(col(Assessment.id) == assessment.id, col(Assessment.state) == AssessmentState.invited)
+            .values(state=AssessmentState.in_progress, started_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
+        session.commit()
+        session.refresh(assessment)
+
+
+def _lock_open(*, session: Session, assessment: Assessment, submitting: bool) -> bool:
+    """Claim the open assessment for this transaction; False when it is no longer open.
+
+    A conditional update is the first statement, so it takes the row's lock (PostgreSQL) or the
+    database's write lock (SQLite) until commit: the saves and the submit of one assessment run one
+    after another, and each sees the state and answers the previous one committed, not the ones its
+    request loaded earlier.
+    """
+    now = utcnow()
+    values: dict[str, object] = {"state": AssessmentState.submitted, "submitted_at": now}
+    if not submitting:  # the timer starts with the first accepted save if opening the page did not
+        values = {
+            "state": AssessmentState.in_progress,
+            "started_at": func.coalesce(col(Assessment.started_at), now),
+        }
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Assessment)
+        .where(col(Assessment.id) == assessment.id, col(Assessment.state).in_(OPEN_STATES))
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        return False
+    session.refresh(assessment)
+    return True
+
+
+def _late(*, assessment: Assessment, sheet: list[SheetItem]) -> bool:
+    end = deadline(assessment=assessment, sheet=sheet)
+    return end is not None and utcnow() > end + DEADLINE_GRACE
 
 
 def _check_size(*, item: SheetItem, content: str, limits: AnswerLimits) -> None:
@@ -106,27 +143,81 @@ def save_answer(
     assessment_question_id: int,
     content: str,
     limits: AnswerLimits,
+    revision: int | None = None,
 ) -> Answer:
+    revisions = {} if revision is None else {assessment_question_id: revision}
     return save_answers(
-        session=session, assessment=assessment, contents={assessment_question_id: content}, limits=limits
+        session=session,
+        assessment=assessment,
+        contents={assessment_question_id: content},
+        limits=limits,
+        revisions=revisions,
     )[-1]
 
 
 def save_answers(
-    *, session: Session, assessment: Assessment, contents: Mapping[int, str], limits: AnswerLimits
+    *,
+    session: Session,
+    assessment: Assessment,
+    contents: Mapping[int, str],
+    limits: AnswerLimits,
+    revisions: Mapping[int, int] = EMPTY_REVISIONS,
 ) -> list[Answer]:
-    """Save answers in the order given (a full no-JS form sends all of them); one sheet load for all."""
+    """Save all the answers or none (a full no-JS form sends all of them); returns them as stored.
+
+    `revisions` holds, per answer, the revision the page was showing; an answer without one (an
+    older page) is saved whatever the stored revision is.
+    """
     if not contents:
         raise Invalid(N_("No answer was sent."))
-    sheet = answer_sheet(session=session, assessment=assessment)
-    _check_open(assessment=assessment, sheet=sheet)
-    saved = []
-    for aq_id, content in contents.items():
+    try:
+        if not _lock_open(session=session, assessment=assessment, submitting=False):
+            raise Conflict(ALREADY_SUBMITTED)
+        sheet = answer_sheet(session=session, assessment=assessment)
+        if _late(assessment=assessment, sheet=sheet):
+            raise Conflict(
+                N_("Time is up: answers can no longer change. Your saved answers are kept; please submit.")
+            )
+        _store(
+            session=session,
+            changes=_changes(sheet=sheet, contents=contents, revisions=revisions, limits=limits),
+        )
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    stored = {
+        answer.assessment_question_id: answer
+        for answer in session.exec(
+            select(Answer)
+            .where(col(Answer.assessment_question_id).in_(list(contents)))
+            .execution_options(populate_existing=True)
+        )
+    }
+    return [stored[aq_id] for aq_id in contents]
+
+
+def _changes(
+    *, sheet: list[SheetItem], contents: Mapping[int, str], revisions: Mapping[int, int], limits: AnswerLimits
+) -> list[tuple[int, str]]:
+    """Every answer checked before anything is written: the sent text per question that changes."""
+    changes = []
+    for aq_id, sent in contents.items():
         item = _item(sheet, aq_id)
-        _check_size(item=item, content=content, limits=limits)
-        start(session=session, assessment=assessment)  # the timer starts with the first accepted save
-        saved.append(_store(session=session, item=item, content=content))
-    return saved
+        _check_size(item=item, content=sent, limits=limits)
+        content = sent.replace("\r\n", "\n")
+        if item.answer is not None and item.answer.content == content:
+            continue  # nothing to change, so nothing can be overwritten either
+        base = revisions.get(aq_id)
+        if base is not None and base != (item.answer.revision if item.answer else 0):
+            raise Conflict(
+                N_(
+                    "This answer was changed in another window or tab after this page was loaded, "
+                    "so nothing was saved. Reload the page to see the newest saved text."
+                )
+            )
+        changes.append((aq_id, content))
+    return changes
 
 
 def _item(sheet: list[SheetItem], assessment_question_id: int) -> SheetItem:
@@ -137,46 +228,50 @@ def _item(sheet: list[SheetItem], assessment_question_id: int) -> SheetItem:
     raise NotFound(N_("No such question in this assessment."))
 
 
-def _store(*, session: Session, item: SheetItem, content: str) -> Answer:
-    answer = item.answer or Answer(assessment_question_id=item.assessment_question.id)  # type: ignore[arg-type]
-    content = content.replace("\r\n", "\n")
-    if answer.id is not None and answer.content == content:
-        return answer
-    answer.content = content
-    answer.revision += 1
-    answer.updated_at = utcnow()
-    session.add(answer)
-    session.commit()
-    session.refresh(answer)
-    return answer
+def _store(*, session: Session, changes: list[tuple[int, str]]) -> None:
+    # An upsert with the increment in SQL: a first save never trips the unique answer row, and no
+    # revision is computed from a stale read.
+    now = utcnow()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for aq_id, content in changes:
+        statement = insert(Answer).values(
+            assessment_question_id=aq_id, content=content, revision=1, updated_at=now
+        )
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[col(Answer.assessment_question_id)],
+                set_={
+                    "content": statement.excluded.content,
+                    "revision": col(Answer.revision) + 1,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            )
+        )
 
 
 def submit(
-    *, session: Session, assessment: Assessment, final_answers: Mapping[int, str], limits: AnswerLimits
+    *,
+    session: Session,
+    assessment: Assessment,
+    final_answers: Mapping[int, str],
+    limits: AnswerLimits,
+    revisions: Mapping[int, int] = EMPTY_REVISIONS,
 ) -> bool:
     """Save the final answers and queue grading; returns False when it had already been submitted."""
-    if assessment.state in (AssessmentState.submitted, AssessmentState.graded):
-        return False
-    sheet = answer_sheet(session=session, assessment=assessment)
-    late = (
-        end := deadline(assessment=assessment, sheet=sheet)
-    ) is not None and utcnow() > end + DEADLINE_GRACE
-    for aq_id, content in final_answers.items():
-        item = _item(sheet, aq_id)
-        _check_size(item=item, content=content, limits=limits)
-        if not late:  # after the deadline only what was saved in time counts
-            _store(session=session, item=item, content=content)
-    # A conditional update, so two submits racing each other queue grading only once.
-    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(Assessment)
-        .where(col(Assessment.id) == assessment.id, col(Assessment.state).in_(OPEN_STATES))
-        .values(state=AssessmentState.submitted, submitted_at=utcnow())
-    )
-    if claimed.rowcount != 1:
+    try:
+        # Claiming the state first means two racing submits queue grading only once.
+        if not _lock_open(session=session, assessment=assessment, submitting=True):
+            return False
+        sheet = answer_sheet(session=session, assessment=assessment)
+        # After the deadline only what was saved in time counts, so what was sent is not even checked.
+        if not _late(assessment=assessment, sheet=sheet):
+            changes = _changes(sheet=sheet, contents=final_answers, revisions=revisions, limits=limits)
+            _store(session=session, changes=changes)
+        create_jobs(session=session, assessment_question_ids=[item.assessment_question.id for item in sheet])  # type: ignore[misc]
+        session.commit()
+    except Exception:
         session.rollback()
-        return False
-    create_jobs(session=session, assessment_question_ids=[item.assessment_question.id for item in sheet])  # type: ignore[misc]
-    session.commit()
+        raise
     session.refresh(assessment)
     return True
 

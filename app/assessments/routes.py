@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse, Response
 from app.answers.service import answer_sheet
 from app.assessments import service
 from app.bank.loader import Bank
-from app.deps import CsrfChecked, CurrentUser, SessionDep, SettingsDep
+from app.deps import CsrfChecked, CurrentUser, DbId, SessionDep, SettingsDep
 from app.grading.loading import CandidateResult, assessment_result
 from app.reports.service import CampaignFilter, iter_campaign_results
 from app.templating import is_htmx, render
@@ -76,14 +76,14 @@ def _detail_context(
 
 @router.get("/assessments/{assessment_id}")
 def assessment_detail(
-    request: Request, session: SessionDep, user: CurrentUser, assessment_id: int
+    request: Request, session: SessionDep, user: CurrentUser, assessment_id: DbId
 ) -> Response:
     return render(request, "assessments/detail.html", _detail_context(request, session, user, assessment_id))
 
 
 @router.get("/assessments/{assessment_id}/swap")
 def swap_page(
-    request: Request, session: SessionDep, user: CurrentUser, assessment_id: int, replace: str
+    request: Request, session: SessionDep, user: CurrentUser, assessment_id: DbId, replace: str
 ) -> Response:
     context = _detail_context(request, session, user, assessment_id)
     context["replace"] = replace
@@ -99,7 +99,7 @@ def swap(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    assessment_id: int,
+    assessment_id: DbId,
     replace: Annotated[str, Form(max_length=80)],
     replacement: Annotated[str, Form(max_length=80)],
 ) -> Response:
@@ -115,7 +115,7 @@ def swap(
 
 @router.post("/assessments/{assessment_id}/invite", dependencies=[CsrfChecked])
 def invite(
-    request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep, assessment_id: int
+    request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep, assessment_id: DbId
 ) -> Response:
     assessment, _ = service.get_assessment(session=session, user=user, assessment_id=assessment_id)
     token = service.issue_invite(session=session, assessment=assessment, ttl_hours=settings.invite_ttl_hours)

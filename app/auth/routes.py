@@ -4,6 +4,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.auth import service
+from app.auth.throttle import LoginThrottled
 from app.deps import CsrfChecked, CurrentUser, SessionDep
 from app.i18n import gettext
 from app.templating import local_redirect, render
@@ -28,19 +29,26 @@ def login(
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=200)],
 ) -> Response:
+    # Throttled per address too; the server does not trust proxy headers, so this is the peer.
+    address = request.client.host[:64] if request.client else "unknown"
     try:
-        user = service.authenticate(session=session, email=email, password=password)
-    except service.InvalidCredentials as exc:
+        user = service.authenticate(session=session, email=email, password=password, address=address)
+    except (service.InvalidCredentials, LoginThrottled) as exc:
         return render(
-            request, "auth/login.html", {"error": exc.translated(gettext), "email": email}, status_code=401
+            request,
+            "auth/login.html",
+            {"error": exc.translated(gettext), "email": email},
+            status_code=exc.status_code,
         )
     request.session.clear()  # a new session on sign-in: no fixation
     request.session["user_id"] = user.id
+    request.session["session_version"] = user.session_version
     return RedirectResponse("/dashboard", status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    service.end_sessions(session=session, user=user)  # copies of the cookie stop working too
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

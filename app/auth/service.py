@@ -2,13 +2,15 @@
 
 import secrets
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
+from app.auth import throttle
 from app.auth.passwords import hash_password, verify_password
+from app.auth.policy import check_password
 from app.errors import N_, Conflict, Invalid
 from app.models import User
 
-MIN_PASSWORD_LENGTH = 10
 SUPPORTED_LOCALES = ("en", "ja")
 
 
@@ -20,8 +22,7 @@ def create_user(*, session: Session, email: str, name: str, password: str, local
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise Invalid(N_("Enter a valid email address."))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(N_("The password needs at least %(n)s characters."), n=MIN_PASSWORD_LENGTH)
+    check_password(password)
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise Conflict(N_("An account with this email already exists."))
     user = User(
@@ -36,13 +37,41 @@ def create_user(*, session: Session, email: str, name: str, password: str, local
     return user
 
 
-def authenticate(*, session: Session, email: str, password: str) -> User:
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+def authenticate(*, session: Session, email: str, password: str, address: str) -> User:
+    """The user with this email and password, unless the account or the address is throttled."""
+    account = email.strip().lower()[:254]
+    throttle.check(session=session, account=account, address=address)
+    throttle.record_attempt(session=session, account=account, address=address)
+    user = session.exec(select(User).where(User.email == account)).first()
     # Verify against a dummy hash when the user is unknown so timing does not reveal accounts.
     stored = user.password_hash if user else _DUMMY_HASH
     if not verify_password(stored, password) or user is None:
         raise InvalidCredentials(N_("Wrong email or password."))
+    throttle.clear_account(session=session, account=account)
     return user
+
+
+def change_password(*, session: Session, user: User, password: str) -> User:
+    """Set a new password; every session signed in before ends."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    session.flush()
+    end_sessions(session=session, user=user)
+    return user
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """Bump the session version: cookies carrying the old one no longer sign anyone in."""
+    # Incremented in SQL, so two sign-outs at once both count.
+    session.execute(
+        update(User)
+        .where(col(User.id) == user.id)
+        .values(session_version=col(User.session_version) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(user)
 
 
 def set_locale(*, session: Session, user: User, locale: str) -> User:

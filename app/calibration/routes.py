@@ -17,8 +17,8 @@ def _page(request: Request, session: SessionDep, user: CurrentUser, **extra: obj
     context = {
         "user": user,
         "bank": request.app.state.bank,
-        "agreement": service.agreement_report(session=session),
-        "calibrated": service.calibrated_questions(session=session, bank=request.app.state.bank),
+        "agreement": service.agreement_report(session=session, owner=user),
+        "calibrated": service.calibrated_questions(session=session, bank=request.app.state.bank, owner=user),
         "min_labels": service.MIN_GLOBAL_LABELS,
         **extra,
     }

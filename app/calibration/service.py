@@ -10,7 +10,7 @@ from app.bank.loader import Bank
 from app.grading.freetext.agreement import agreement
 from app.grading.freetext.calibration import MIN_QUESTION_LABELS, Calibration, fit_calibration
 from app.grading.results import final_points
-from app.models import AssessmentQuestion, CalibrationFit, Grade, Override, User
+from app.models import Assessment, AssessmentQuestion, CalibrationFit, Candidate, Grade, Override, User
 
 MIN_GLOBAL_LABELS = 10  # below this a global curve would mostly fit noise
 
@@ -25,12 +25,15 @@ class Label:
     human_credit: float
 
 
-def labels(*, session: Session) -> list[Label]:
-    """Text answers with at least one override; the overrides applied give the human label."""
+def labels(*, session: Session, owner: User) -> list[Label]:
+    """The owner's candidates' text answers with at least one override; the overrides give the label."""
     rows = session.exec(
         select(Override, Grade, AssessmentQuestion)
         .join(Grade, col(Grade.assessment_question_id) == col(Override.assessment_question_id))
         .join(AssessmentQuestion, col(AssessmentQuestion.id) == col(Override.assessment_question_id))
+        .join(Assessment, col(Assessment.id) == col(AssessmentQuestion.assessment_id))
+        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
+        .where(col(Candidate.owner_id) == _user_id(owner))
         .order_by(col(Override.id))
     ).all()
     grouped: dict[int, tuple[Grade, AssessmentQuestion, list[Override]]] = {}
@@ -61,13 +64,19 @@ class FitSummary:
 
 
 def fit_and_store(*, session: Session, user: User) -> FitSummary:
-    """Fit the global mapping and, where enough labels exist, each question's adjustment."""
-    data = labels(session=session)
+    """Fit the user's global mapping and, where enough labels exist, each question's adjustment."""
+    data = labels(session=session, owner=user)
     if len(data) < MIN_GLOBAL_LABELS:
         return FitSummary(global_labels=len(data), questions={})
     base = fit_calibration(raw=[d.raw_credit for d in data], human=[d.human_credit for d in data])
     session.add(
-        CalibrationFit(question_id=None, params=base.model_dump(), labels=len(data), fitted_by=_user_id(user))
+        CalibrationFit(
+            question_id=None,
+            params=base.model_dump(),
+            labels=len(data),
+            fitted_by=_user_id(user),
+            owner_id=_user_id(user),
+        )
     )
     by_question: dict[str, list[Label]] = defaultdict(list)
     for label in data:
@@ -81,7 +90,11 @@ def fit_and_store(*, session: Session, user: User) -> FitSummary:
         )
         session.add(
             CalibrationFit(
-                question_id=question_id, params=own.model_dump(), labels=len(items), fitted_by=_user_id(user)
+                question_id=question_id,
+                params=own.model_dump(),
+                labels=len(items),
+                fitted_by=_user_id(user),
+                owner_id=_user_id(user),
             )
         )
         fitted[question_id] = len(items)
@@ -94,11 +107,13 @@ def _user_id(user: User) -> int:
     return user.id
 
 
-def calibration_for(*, session: Session, question_id: str) -> tuple[int, Calibration] | None:
-    """The newest fit for this question, else the newest global one; with its id for the record."""
+def calibration_for(*, session: Session, owner_id: int, question_id: str) -> tuple[int, Calibration] | None:
+    """The owner's newest fit for this question, else their newest global one; with its id for the record."""
     for where in (col(CalibrationFit.question_id) == question_id, col(CalibrationFit.question_id).is_(None)):
         row = session.exec(
-            select(CalibrationFit).where(where).order_by(col(CalibrationFit.id).desc())
+            select(CalibrationFit)
+            .where(where, col(CalibrationFit.owner_id) == owner_id)
+            .order_by(col(CalibrationFit.id).desc())
         ).first()
         if row is not None and row.id is not None:
             return row.id, Calibration.model_validate(row.params)
@@ -114,9 +129,9 @@ class AgreementRow:
     mae: float | None
 
 
-def agreement_report(*, session: Session) -> list[AgreementRow]:
-    """Machine credit against reviewers' credit, overall and per question (0-1 scale)."""
-    data = labels(session=session)
+def agreement_report(*, session: Session, owner: User) -> list[AgreementRow]:
+    """Machine credit against reviewers' credit on the owner's candidates, overall and per question (0-1)."""
+    data = labels(session=session, owner=owner)
     groups: dict[str | None, list[Label]] = defaultdict(list)
     for label in data:
         groups[None].append(label)
@@ -140,6 +155,8 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def calibrated_questions(*, session: Session, bank: Bank) -> Sequence[str]:
-    rows = session.exec(select(CalibrationFit.question_id).distinct()).all()
+def calibrated_questions(*, session: Session, bank: Bank, owner: User) -> Sequence[str]:
+    rows = session.exec(
+        select(CalibrationFit.question_id).where(col(CalibrationFit.owner_id) == _user_id(owner)).distinct()
+    ).all()
     return sorted(q for q in rows if q is not None and q in bank.questions)

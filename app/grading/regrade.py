@@ -78,7 +78,7 @@ def _regrade_one(
         rubric_version=aq.rubric_version,
         content=answer.content if answer else "",
         language=candidate.locale,
-        calibration=calibration_for(session=session, question_id=aq.question_id),
+        calibration=calibration_for(session=session, owner_id=candidate.owner_id, question_id=aq.question_id),
     )
     new_grade = store_grade(session=session, aq=aq, outcome=outcome)
     overrides = session.exec(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.assessments.service import get_assessment
-from app.deps import CsrfChecked, CurrentUser, SessionDep
+from app.deps import CsrfChecked, CurrentUser, DbId, SessionDep
 from app.errors import N_, NotFound
 from app.grading.loading import assessment_result
 from app.grading.results import add_override
@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 @router.get("/assessments/{assessment_id}/result")
-def result_page(request: Request, session: SessionDep, user: CurrentUser, assessment_id: int) -> Response:
+def result_page(request: Request, session: SessionDep, user: CurrentUser, assessment_id: DbId) -> Response:
     assessment, candidate = get_assessment(session=session, user=user, assessment_id=assessment_id)
     result = assessment_result(session=session, assessment=assessment)
     context = {
@@ -34,8 +34,8 @@ def override(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    assessment_id: int,
-    aq_id: int,
+    assessment_id: DbId,
+    aq_id: DbId,
     after: Annotated[float, Form(ge=0, le=1000)],
     reason: Annotated[str, Form(max_length=2000)],
     key_point_id: Annotated[str, Form(max_length=80)] = "",

@@ -91,7 +91,12 @@ def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
             rubric_version=aq.rubric_version,
             content=answer.content if answer else "",
             language=candidate.locale if candidate else "en",
-            calibration=calibration_for(session=session, question_id=aq.question_id),
+            # Calibration belongs to the interviewer who owns the candidate, never to another one.
+            calibration=calibration_for(
+                session=session, owner_id=candidate.owner_id, question_id=aq.question_id
+            )
+            if candidate
+            else None,
         )
     except SandboxUnavailable as exc:
         jobs.finish(session=session, job=job, state=JobState.awaiting_sandbox, error=exc.message)

@@ -9,7 +9,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 
 from app.assessments.service import exposure_counts
 from app.bank.loader import Bank
-from app.deps import CsrfChecked, CurrentUser, SessionDep
+from app.deps import CsrfChecked, CurrentUser, DbId, SessionDep
 from app.errors import Invalid
 from app.grading.encoders import Encoder
 from app.grading.loading import CandidateResult
@@ -102,7 +102,7 @@ def _report(request: Request, session: Session, user: CurrentUser, assessment_id
 
 
 @router.get("/assessments/{assessment_id}/report")
-def report_page(request: Request, session: SessionDep, user: CurrentUser, assessment_id: int) -> Response:
+def report_page(request: Request, session: SessionDep, user: CurrentUser, assessment_id: DbId) -> Response:
     context = _report(request, session, user, assessment_id)
     return Response(
         report_html(context, locale=request_locale(request), for_pdf=False), media_type="text/html"
@@ -110,7 +110,9 @@ def report_page(request: Request, session: SessionDep, user: CurrentUser, assess
 
 
 @router.get("/assessments/{assessment_id}/report.pdf")
-def report_download(request: Request, session: SessionDep, user: CurrentUser, assessment_id: int) -> Response:
+def report_download(
+    request: Request, session: SessionDep, user: CurrentUser, assessment_id: DbId
+) -> Response:
     context = _report(request, session, user, assessment_id)
     return Response(
         report_pdf(context, locale=request_locale(request)),

@@ -10,6 +10,9 @@ import queue
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +37,12 @@ UNSAFE_WARNING = "SANDBOX UNSAFE MODE: candidate code runs WITHOUT isolation (de
 
 class SandboxFailure(AppError):
     """The sandbox itself failed (not the candidate's program); the run may be retried."""
+
+    status_code = 503
+
+
+class SandboxBusy(AppError):
+    """No slot came free for a candidate's example run in time; grading itself always waits."""
 
     status_code = 503
 
@@ -99,6 +108,9 @@ class Sandbox:
         self._idle: queue.Queue[_Slot] = queue.Queue()
         for slot in self._slots:
             self._idle.put(slot)
+        # Example runs never hold every slot, so a submitted assessment's grading always finds one.
+        self._example_turns = threading.BoundedSemaphore(max(1, workers - 1))
+        self._turn = threading.local()  # .deadline: set while this thread takes an example turn
         if self.isolation is Isolation.bwrap:
             self._probe(allow_unsafe)
 
@@ -175,7 +187,7 @@ class Sandbox:
         limits: RunLimits | None = None,
     ) -> RunResult:
         """Run `/usr/bin/python3 -I <python_args>` in /box holding `files` (read-only)."""
-        slot = self._idle.get()
+        slot = self._take_slot()
         try:
             job = self._job(python_args=python_args, files=files, stdin=stdin, limits=limits, uid=slot.uid)
             outcome = slot.run(job)
@@ -186,6 +198,29 @@ class Sandbox:
         if self.isolation is Isolation.unsafe:
             log.warning(UNSAFE_WARNING)
         return to_result(outcome, job.limits, self.isolation)
+
+    def _take_slot(self) -> _Slot:
+        deadline: float | None = getattr(self._turn, "deadline", None)
+        if deadline is None:
+            return self._idle.get()  # grading waits its turn however long the queue is
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise SandboxBusy("no sandbox slot came free in time") from None
+
+    @contextmanager
+    def example_turn(self, *, wait_s: float) -> Iterator[None]:
+        """Runs in this block are a candidate's example runs: they wait at most `wait_s` in all
+        for a slot (then SandboxBusy), and at most workers - 1 such blocks run at once."""
+        deadline = time.monotonic() + wait_s
+        if not self._example_turns.acquire(timeout=wait_s):
+            raise SandboxBusy("every slot for example runs is busy")
+        self._turn.deadline = deadline
+        try:
+            yield
+        finally:
+            self._turn.deadline = None
+            self._example_turns.release()
 
     def run_python(self, code: str, stdin: bytes = b"", limits: RunLimits | None = None) -> RunResult:
         return self.run(python_args=[MAIN_FILE], files={MAIN_FILE: code.encode()}, stdin=stdin, limits=limits)

@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from app.main import Services, create_app
-from app.models import Answer, Assessment, GradingJob, User, utcnow
+from app.models import Answer, Assessment, AssessmentState, GradingJob, User, utcnow
 from app.settings import Settings
 from tests.conftest import csrf_from
 from tests.factories import invited_assessment
@@ -217,3 +217,45 @@ def test_an_htmx_error_comes_back_as_a_fragment_for_the_message_area(
     assert response.status_code == 413
     assert response.headers["HX-Retarget"] == "#messages"
     assert 'id="error-message"' in response.text and "<html" not in response.text
+
+
+def _revisions(html: str) -> dict[int, str]:
+    return {int(i): v for i, v in re.findall(r'name="revision-(\d+)" value="(\d+)"', html)}
+
+
+def test_a_stale_tab_is_refused_and_the_newer_text_stays(
+    client: TestClient, session: Session, services: Services, interviewer: User
+) -> None:
+    assessment, token = _invite(session, services, interviewer)
+    page = client.get(f"/a/{token}").text
+    csrf, ids = csrf_from(page), [int(i) for i in re.findall(r'name="answer-(\d+)"', page)]
+    assert _revisions(page) == dict.fromkeys(ids, "0")  # every answer says which revision it is based on
+    htmx = {"HX-Request": "true", "X-CSRF-Token": csrf}
+    tab_b = client.post(
+        f"/a/{token}/save", data={f"answer-{ids[0]}": "tab B", f"revision-{ids[0]}": "0"}, headers=htmx
+    )
+    assert tab_b.status_code == 200 and _revisions(tab_b.text) == {ids[0]: "1"}  # the page learns the new one
+    tab_a = client.post(
+        f"/a/{token}/save", data={f"answer-{ids[0]}": "tab A", f"revision-{ids[0]}": "0"}, headers=htmx
+    )
+    assert tab_a.status_code == 409 and "Reload the page" in tab_a.text
+    stale_submit = client.post(
+        f"/a/{token}/submit",
+        data={f"answer-{ids[0]}": "tab A", f"revision-{ids[0]}": "0", "csrf_token": csrf},
+    )
+    assert stale_submit.status_code == 409
+    session.refresh(assessment)
+    assert assessment.state == AssessmentState.in_progress
+    stored = session.exec(select(Answer).where(Answer.assessment_question_id == ids[0])).one()
+    assert stored.content == "tab B" and stored.revision == 1
+    old_client = client.post(f"/a/{token}/save", data={f"answer-{ids[0]}": "no revision sent"}, headers=htmx)
+    assert old_client.status_code == 200
+    # Without JavaScript, "Save all" sends every answer with the revision the page showed.
+    page = client.get(f"/a/{token}").text
+    assert _revisions(page)[ids[0]] == "2"
+    form = {f"answer-{i}": f"all {i}" for i in ids} | {
+        f"revision-{i}": r for i, r in _revisions(page).items()
+    }
+    saved = client.post(f"/a/{token}/save", data=form | {"csrf_token": csrf}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert _revisions(client.get(f"/a/{token}").text) == {ids[0]: "3"} | {i: "1" for i in ids[1:]}

@@ -2,16 +2,18 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.answers.service import AnswerLimits, answer_sheet, submit
+from app.auth.service import create_user
 from app.calibration import service
 from app.grading.loading import assessment_result
 from app.grading.regrade import regrade
 from app.grading.results import add_override
 from app.grading.worker import InProcessQueue
 from app.main import Services
-from app.models import CalibrationFit, Grade, Override, User
+from app.models import Assessment, AssessmentQuestion, CalibrationFit, Candidate, Grade, Override, User
+from tests.conftest import PASSWORD, sign_in
 from tests.factories import invited_assessment
 
 LIMITS = AnswerLimits(text_bytes=20_000, code_bytes=50_000)
@@ -89,7 +91,7 @@ def test_overrides_fit_a_calibration_that_grading_then_uses(
 ) -> None:
     ids = _graded_cohort(engine, session, services, interviewer, 4)
     _override_text_answers(session, services, interviewer, ids)
-    labels = service.labels(session=session)
+    labels = service.labels(session=session, owner=interviewer)
     assert len(labels) == 20
     assert all(0 <= label.human_credit <= 1 for label in labels)
 
@@ -97,7 +99,9 @@ def test_overrides_fit_a_calibration_that_grading_then_uses(
     assert summary.global_labels == 20
     assert summary.questions.get(SHARED_QUESTION) == 4
     question_id = SHARED_QUESTION
-    fit_id, calibration = service.calibration_for(session=session, question_id=question_id)  # type: ignore[misc]
+    fit_id, calibration = service.calibration_for(
+        session=session, owner_id=interviewer.id, question_id=question_id
+    )  # type: ignore[misc]
     assert calibration.labels >= 3
     assert calibration.apply(0.2) >= 0.2  # the reviewer was more generous than the machine
 
@@ -123,8 +127,8 @@ def test_agreement_report_matches_hand_computed_pearson(
 ) -> None:
     ids = _graded_cohort(engine, session, services, interviewer, 3)
     _override_text_answers(session, services, interviewer, ids)
-    labels = service.labels(session=session)
-    overall = service.agreement_report(session=session)[0]
+    labels = service.labels(session=session, owner=interviewer)
+    overall = service.agreement_report(session=session, owner=interviewer)[0]
     assert overall.question_id is None and overall.n == len(labels) == 15
     expected = np.corrcoef([x.machine_credit for x in labels], [x.human_credit for x in labels])[0, 1]
     assert overall.pearson == pytest.approx(expected, abs=1e-6)
@@ -151,3 +155,39 @@ def test_calibration_page_fits_and_regrades_through_http(
     regraded = client.post("/calibration/regrade", data={"csrf_token": signed_in, "question_id": ""})
     assert regraded.status_code == 200 and 'id="regrade-changes"' in regraded.text
     assert regraded.text.count('/result">Cand') == 14  # 2 candidates x 7 questions
+
+
+def test_calibration_stays_with_the_interviewer_whose_overrides_it_learned_from(
+    client: TestClient,
+    engine: Engine,
+    session: Session,
+    services: Services,
+    interviewer: User,
+) -> None:
+    ids = _graded_cohort(engine, session, services, interviewer, 4)
+    _override_text_answers(session, services, interviewer, ids)
+    assert service.fit_and_store(session=session, user=interviewer).global_labels == 20
+    other = create_user(session=session, email="bea@example.com", name="Bea", password=PASSWORD)
+    _graded_cohort(engine, session, services, other, 1)
+
+    def calibration_ids(owner: User) -> list[object]:
+        rows = session.exec(
+            select(Grade)
+            .join(AssessmentQuestion, col(AssessmentQuestion.id) == col(Grade.assessment_question_id))
+            .join(Assessment, col(Assessment.id) == col(AssessmentQuestion.assessment_id))
+            .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
+            .where(Candidate.owner_id == owner.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        return [g.detail.get("calibration_id") for g in rows if "raw_credit" in g.detail]
+
+    assert calibration_ids(other) and set(calibration_ids(other)) == {None}  # Ada's fit grades only hers
+    regrade(session=session, graders=services.graders, bank=services.bank, owner=other, question_id=None)
+    assert set(calibration_ids(other)) == {None}
+    regrade(
+        session=session, graders=services.graders, bank=services.bank, owner=interviewer, question_id=None
+    )
+    assert None not in calibration_ids(interviewer)
+    sign_in(client, email="bea@example.com")
+    page = client.get("/calibration").text
+    assert "No overrides yet." in page  # Ada's overrides are not Bea's agreement figures
