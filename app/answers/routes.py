@@ -4,6 +4,8 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from app.answers import service
@@ -11,7 +13,7 @@ from app.assessments.service import open_invite
 from app.deps import CsrfChecked, DbId, SessionDep, SettingsDep
 from app.errors import N_, Invalid
 from app.grading.code import run_examples as run_examples_in
-from app.models import Assessment, AssessmentState, Candidate
+from app.models import Answer, Assessment, AssessmentState, Candidate
 from app.sandbox.pool import SandboxBusy
 from app.sandbox.result import SandboxUnavailable
 from app.settings import Settings
@@ -93,22 +95,37 @@ def answer_page(request: Request, session: SessionDep, invite: Invited, token: s
     return render(request, "answers/page.html", context)
 
 
+def _save_by_invite(
+    request: Request,
+    session: Session,
+    token: str,
+    contents: dict[int, str],
+    revisions: dict[int, int],
+    limits: service.AnswerLimits,
+) -> Answer:
+    assessment, _ = invited(request, session, token)
+    saved = service.save_answers(
+        session=session, assessment=assessment, contents=contents, limits=limits, revisions=revisions
+    )
+    session.close()  # the connection goes back here, in the worker thread, not on the event loop
+    return saved[-1]
+
+
 @router.post("/a/{token}/save", dependencies=[CsrfChecked])
-def save(
+async def save(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    invite: Invited,
     fields: AnswerFields,
     revisions: RevisionFields,
     token: str,
 ) -> Response:
-    assessment, _ = invite
-    saved = service.save_answers(
-        session=session, assessment=assessment, contents=fields, limits=_limits(settings), revisions=revisions
+    # Autosave is the hottest path: the invite lookup and the save share one worker-thread trip.
+    answer = await run_in_threadpool(
+        _save_by_invite, request, session, token, fields, revisions, _limits(settings)
     )
     if is_htmx(request):
-        return render(request, "answers/partials/save_status.html", {"answer": saved[-1]})
+        return render(request, "answers/partials/save_status.html", {"answer": answer})
     return RedirectResponse(f"/a/{token}?saved=1", status_code=303)
 
 

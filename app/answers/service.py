@@ -4,22 +4,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, func, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from app.assessments.service import assessment_questions
 from app.bank.schema import Question
 from app.bank.sync import question_at_version
 from app.errors import N_, Conflict, Invalid, NotFound, TooLarge
 from app.grading.jobs import create_jobs
-
-if TYPE_CHECKING:
-    from app.grading.code import CodeGrade
-    from app.sandbox import Sandbox
-
 from app.models import Answer, Assessment, AssessmentQuestion, AssessmentState, utcnow
 
 # Saves arriving shortly after the timer ends are kept: the candidate may be on a slow link.
@@ -47,24 +41,21 @@ class AnswerLimits:
 
 
 def answer_sheet(*, session: Session, assessment: Assessment) -> list[SheetItem]:
-    rows = assessment_questions(session=session, assessment=assessment)
-    ids = [row.id for row in rows]
-    answers = {
-        answer.assessment_question_id: answer
-        for answer in session.exec(
-            # Fresh from the database: a save decides on the stored text and revision, not a cached copy.
-            select(Answer)
-            .where(col(Answer.assessment_question_id).in_(ids))
-            .execution_options(populate_existing=True)
-        )
-    }
+    rows = session.exec(
+        select(AssessmentQuestion, Answer)
+        .join(Answer, col(Answer.assessment_question_id) == col(AssessmentQuestion.id), isouter=True)
+        .where(AssessmentQuestion.assessment_id == assessment.id)
+        .order_by(col(AssessmentQuestion.position))
+        # Fresh from the database: a save decides on the stored text and revision, not a cached copy.
+        .execution_options(populate_existing=True)
+    ).all()
     return [
         SheetItem(
             row,
             question_at_version(session=session, question_id=row.question_id, version=row.rubric_version),
-            answers.get(row.id) if row.id is not None else None,
+            answer,
         )
-        for row in rows
+        for row, answer in rows
     ]
 
 
@@ -107,16 +98,19 @@ def _lock_open(*, session: Session, assessment: Assessment, submitting: bool) ->
             "state": AssessmentState.in_progress,
             "started_at": func.coalesce(col(Assessment.started_at), now),
         }
-    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+    claimed = session.execute(
         update(Assessment)
         .where(col(Assessment.id) == assessment.id, col(Assessment.state).in_(OPEN_STATES))
         .values(values)
+        .returning(col(Assessment.state), col(Assessment.started_at), col(Assessment.submitted_at))
         .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    ).first()
+    if claimed is None:
         session.rollback()
         return False
-    session.refresh(assessment)
+    # What the update wrote, without another round trip (set_committed_value: no change to flush).
+    for name, value in zip(("state", "started_at", "submitted_at"), claimed, strict=True):
+        set_committed_value(assessment, name, value)
     return True
 
 
@@ -178,23 +172,14 @@ def save_answers(
             raise Conflict(
                 N_("Time is up: answers can no longer change. Your saved answers are kept; please submit.")
             )
-        _store(
-            session=session,
-            changes=_changes(sheet=sheet, contents=contents, revisions=revisions, limits=limits),
-        )
+        changes = _changes(sheet=sheet, contents=contents, revisions=revisions, limits=limits)
+        stored = _store(session=session, changes=changes)
+        unchanged = {item.answer.assessment_question_id: item.answer for item in sheet if item.answer}
         session.commit()
     except Exception:
         session.rollback()
         raise
-    stored = {
-        answer.assessment_question_id: answer
-        for answer in session.exec(
-            select(Answer)
-            .where(col(Answer.assessment_question_id).in_(list(contents)))
-            .execution_options(populate_existing=True)
-        )
-    }
-    return [stored[aq_id] for aq_id in contents]
+    return [stored.get(aq_id) or unchanged[aq_id] for aq_id in contents]
 
 
 def _changes(
@@ -228,25 +213,28 @@ def _item(sheet: list[SheetItem], assessment_question_id: int) -> SheetItem:
     raise NotFound(N_("No such question in this assessment."))
 
 
-def _store(*, session: Session, changes: list[tuple[int, str]]) -> None:
-    # An upsert with the increment in SQL: a first save never trips the unique answer row, and no
-    # revision is computed from a stale read.
+def _store(*, session: Session, changes: list[tuple[int, str]]) -> dict[int, Answer]:
+    """Upserts with the increment in SQL: a first save never trips the unique answer row, and no
+    revision is computed from a stale read. Returns the rows as stored."""
     now = utcnow()
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stored = {}
     for aq_id, content in changes:
         statement = insert(Answer).values(
             assessment_question_id=aq_id, content=content, revision=1, updated_at=now
         )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[col(Answer.assessment_question_id)],
-                set_={
-                    "content": statement.excluded.content,
-                    "revision": col(Answer.revision) + 1,
-                    "updated_at": statement.excluded.updated_at,
-                },
-            )
+        upsert = statement.on_conflict_do_update(
+            index_elements=[col(Answer.assessment_question_id)],
+            set_={
+                "content": statement.excluded.content,
+                "revision": col(Answer.revision) + 1,
+                "updated_at": statement.excluded.updated_at,
+            },
         )
+        stored[aq_id] = session.scalars(
+            upsert.returning(Answer), execution_options={"populate_existing": True}
+        ).one()
+    return stored
 
 
 def submit(
@@ -274,15 +262,3 @@ def submit(
         raise
     session.refresh(assessment)
     return True
-
-
-def run_visible_examples(
-    *, session: Session, assessment: Assessment, assessment_question_id: int, source: str, sandbox: "Sandbox"
-) -> "CodeGrade":
-    """The candidate's code against the visible examples only; hidden tests never leave the grader."""
-    from app.grading.code import run_examples
-
-    item = _item(answer_sheet(session=session, assessment=assessment), assessment_question_id)
-    if item.question.code is None:
-        raise Invalid(N_("This question is not a coding task."))
-    return run_examples(source=source, spec=item.question.code, sandbox=sandbox)

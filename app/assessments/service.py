@@ -182,17 +182,17 @@ def issue_invite(*, session: Session, assessment: Assessment, ttl_hours: int) ->
 def open_invite(*, session: Session, token: str) -> tuple[Assessment, Candidate]:
     if not 20 <= len(token) <= 100:
         raise NotFound(N_("This invite link is not valid."))
-    assessment = session.exec(
-        select(Assessment).where(Assessment.invite_token_hash == hash_token(token))
+    found = session.exec(
+        select(Assessment, Candidate)
+        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
+        .where(Assessment.invite_token_hash == hash_token(token))
     ).first()
-    if assessment is None:
+    if found is None:
         raise NotFound(N_("This invite link is not valid."))
+    assessment, candidate = found
     expired = assessment.invite_expires_at is not None and assessment.invite_expires_at < utcnow()
     if expired and assessment.state in (AssessmentState.invited, AssessmentState.in_progress):
         raise Forbidden(N_("This invite link has expired. Ask your interviewer for a new one."))
-    candidate = session.get(Candidate, assessment.candidate_id)
-    if candidate is None:
-        raise NotFound(N_("This invite link is not valid."))
     return assessment, candidate
 
 

@@ -63,21 +63,24 @@ class FitSummary:
     questions: dict[str, int]  # question id -> labels behind its own adjustment
 
 
+def _fit_row(*, question_id: str | None, fitted: Calibration, labels: int, user: User) -> CalibrationFit:
+    """A fit owned by the interviewer who fitted it (calibration is per interviewer until teams exist)."""
+    return CalibrationFit(
+        question_id=question_id,
+        params=fitted.model_dump(),
+        labels=labels,
+        fitted_by=_user_id(user),
+        owner_id=_user_id(user),
+    )
+
+
 def fit_and_store(*, session: Session, user: User) -> FitSummary:
     """Fit the user's global mapping and, where enough labels exist, each question's adjustment."""
     data = labels(session=session, owner=user)
     if len(data) < MIN_GLOBAL_LABELS:
         return FitSummary(global_labels=len(data), questions={})
     base = fit_calibration(raw=[d.raw_credit for d in data], human=[d.human_credit for d in data])
-    session.add(
-        CalibrationFit(
-            question_id=None,
-            params=base.model_dump(),
-            labels=len(data),
-            fitted_by=_user_id(user),
-            owner_id=_user_id(user),
-        )
-    )
+    session.add(_fit_row(question_id=None, fitted=base, labels=len(data), user=user))
     by_question: dict[str, list[Label]] = defaultdict(list)
     for label in data:
         by_question[label.question_id].append(label)
@@ -88,15 +91,7 @@ def fit_and_store(*, session: Session, user: User) -> FitSummary:
         own = fit_calibration(
             raw=[d.raw_credit for d in items], human=[d.human_credit for d in items], base=base
         )
-        session.add(
-            CalibrationFit(
-                question_id=question_id,
-                params=own.model_dump(),
-                labels=len(items),
-                fitted_by=_user_id(user),
-                owner_id=_user_id(user),
-            )
-        )
+        session.add(_fit_row(question_id=question_id, fitted=own, labels=len(items), user=user))
         fitted[question_id] = len(items)
     session.commit()
     return FitSummary(global_labels=len(data), questions=fitted)
