@@ -15,6 +15,7 @@ run: setup
 	$(VENV)/bin/grader serve
 
 test: setup
+	$(VENV)/bin/lint-imports --no-cache
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite:
@@ -27,6 +28,7 @@ test-postgres:
 lint: setup
 	$(VENV)/bin/ruff check app tests benchmarks migrations
 	$(VENV)/bin/mypy app
+	$(VENV)/bin/lint-imports
 
 setup: $(VENV)/.system-stamp $(VENV)/.python-stamp node_modules/.package-lock.json
 

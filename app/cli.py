@@ -117,9 +117,9 @@ def import_humaneval(args: argparse.Namespace) -> int:
     from app.bank.humaneval import import_humaneval as convert
     from app.bank.humaneval import write_questions
     from app.grading.checks import record_check_calls
-    from app.sandbox import Sandbox
+    from app.grading.sandboxing import build_sandbox
 
-    with Sandbox.from_settings(get_settings()) as sandbox:
+    with build_sandbox(get_settings()) as sandbox:
         questions = [record_check_calls(question=q, sandbox=sandbox) for q in convert(args.path)]
     write_questions(questions, args.out)
     print(f"wrote {len(questions)} question(s) to {args.out}")

@@ -24,15 +24,15 @@ from app.bank.loader import Bank, load_bank
 from app.bank.sync import sync_rubric_versions
 from app.calibration.routes import router as calibration_router
 from app.db import engine_from_settings
-from app.deps import SessionDep
-from app.error_pages import install_error_handlers
-from app.grading.routes import router as grading_router
 from app.grading.service import Graders
 from app.grading.worker import InProcessQueue
-from app.http_guard import RequestBodyGuard, SecurityHeaders
 from app.reports.routes import router as reports_router
+from app.results.routes import router as grading_router
 from app.secrets_store import signing_key
 from app.settings import PROJECT_ROOT, Settings, get_settings
+from app.web.deps import SessionDep
+from app.web.error_pages import install_error_handlers
+from app.web.http_guard import RequestBodyGuard, SecurityHeaders
 
 log = logging.getLogger(__name__)
 # The only files of node_modules the pages load (templates/base.html); nothing else is served.
@@ -49,12 +49,13 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     from app.grading.freetext import FreeTextGrader
+    from app.grading.sandboxing import build_sandbox
     from app.sandbox import Sandbox, SandboxUnavailable
 
     bank = load_bank(settings.rubrics_dir)
     free_text = FreeTextGrader.from_settings(settings)
     try:
-        sandbox: Sandbox | None = Sandbox.from_settings(settings)
+        sandbox: Sandbox | None = build_sandbox(settings)
     except SandboxUnavailable as exc:
         log.warning("code answers will wait for a sandbox: %s", exc.message)
         sandbox = None

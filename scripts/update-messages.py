@@ -8,8 +8,8 @@ import sys
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from app.i18n_catalog import JAPANESE_PO, extract_messages
 from app.settings import PROJECT_ROOT
+from app.web.i18n_catalog import JAPANESE_PO, extract_messages
 
 
 def main() -> int:

@@ -9,15 +9,14 @@ from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from app.answers import service
-from app.assessments.service import open_invite
-from app.deps import CsrfChecked, DbId, SessionDep, SettingsDep
+from app.auth.access import open_invite
 from app.errors import N_, Invalid
 from app.grading.code import run_examples as run_examples_in
 from app.models import Answer, Assessment, AssessmentState, Candidate
-from app.sandbox.pool import SandboxBusy
-from app.sandbox.result import SandboxUnavailable
+from app.sandbox import SandboxUnavailable
 from app.settings import Settings
-from app.templating import is_htmx, render
+from app.web.deps import CsrfChecked, DbId, SessionDep, SettingsDep
+from app.web.templating import is_htmx, render
 
 router = APIRouter()
 FIELD = re.compile(r"^answer-(\d{1,12})$")
@@ -185,22 +184,15 @@ def run_examples(
     )
     sandbox = request.app.state.graders.sandbox
     if sandbox is None:
-        raise SandboxUnavailable(
-            N_("Running code is not available on this server right now; your answer is saved.")
-        )
+        raise SandboxUnavailable("no sandbox on this server")  # the web layer says it in words
     sheet = service.answer_sheet(session=session, assessment=assessment)
     item = next(i for i in sheet if i.assessment_question.id == answer.assessment_question_id)
     if item.question.code is None:
         raise Invalid(N_("This question is not a coding task."))
     # The answer is saved; the run may wait for a slot and take seconds: hold no connection meanwhile.
     session.commit()
-    try:
-        with sandbox.example_turn(wait_s=settings.examples_wait_s):
-            results = run_examples_in(source=source, spec=item.question.code, sandbox=sandbox)
-    except SandboxBusy:
-        raise SandboxUnavailable(
-            N_("The code runner is busy, try again in a moment; your answer is saved.")
-        ) from None
+    with sandbox.example_turn(wait_s=settings.examples_wait_s):  # SandboxBusy: a 503 "busy, try again"
+        results = run_examples_in(source=source, spec=item.question.code, sandbox=sandbox)
     context = {"results": results, "answer": answer, "aq_id": assessment_question_id, "token": token}
     if is_htmx(request):
         return render(request, "answers/partials/example_results.html", context)

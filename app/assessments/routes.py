@@ -5,11 +5,12 @@ from starlette.responses import RedirectResponse, Response
 
 from app.answers.service import answer_sheet
 from app.assessments import service
+from app.auth.access import get_assessment
 from app.bank.loader import Bank
-from app.deps import CsrfChecked, CurrentUser, DbId, SessionDep, SettingsDep
-from app.grading.loading import CandidateResult, assessment_result
 from app.reports.service import CampaignFilter, iter_campaign_results
-from app.templating import is_htmx, render
+from app.results.loading import CandidateResult, assessment_result
+from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep, SettingsDep
+from app.web.templating import is_htmx, render
 
 router = APIRouter()
 
@@ -62,7 +63,7 @@ def create_candidate(
 def _detail_context(
     request: Request, session: SessionDep, user: CurrentUser, assessment_id: int
 ) -> dict[str, Any]:
-    assessment, candidate = service.get_assessment(session=session, user=user, assessment_id=assessment_id)
+    assessment, candidate = get_assessment(session=session, user=user, assessment_id=assessment_id)
     return {
         "user": user,
         "assessment": assessment,
@@ -103,7 +104,7 @@ def swap(
     replace: Annotated[str, Form(max_length=80)],
     replacement: Annotated[str, Form(max_length=80)],
 ) -> Response:
-    assessment, _ = service.get_assessment(session=session, user=user, assessment_id=assessment_id)
+    assessment, _ = get_assessment(session=session, user=user, assessment_id=assessment_id)
     service.swap_question(
         session=session, bank=_bank(request), assessment=assessment, replace=replace, replacement=replacement
     )
@@ -117,7 +118,7 @@ def swap(
 def invite(
     request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep, assessment_id: DbId
 ) -> Response:
-    assessment, _ = service.get_assessment(session=session, user=user, assessment_id=assessment_id)
+    assessment, _ = get_assessment(session=session, user=user, assessment_id=assessment_id)
     token = service.issue_invite(session=session, assessment=assessment, ttl_hours=settings.invite_ttl_hours)
     context = _detail_context(request, session, user, assessment_id)
     # The link is shown this once; only its hash is stored.

@@ -1,6 +1,5 @@
 """Candidates, their assessments, the proposed question set, and invite links."""
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -8,22 +7,19 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.auth.access import hash_token
+from app.bank.exposure import exposure_counts
 from app.bank.loader import Bank
 from app.bank.selection import select_questions
 from app.bank.swap import swap_options
-from app.errors import N_, Conflict, Forbidden, Invalid, NotFound
-from app.i18n import LOCALES
+from app.errors import N_, Conflict, Invalid, NotFound
 from app.models import Assessment, AssessmentQuestion, AssessmentState, Candidate, User, utcnow
+from app.web.i18n import LOCALES
 
 MAX_NAME_LENGTH = 200
 MAX_EMAIL_LENGTH = 254
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _plain(value: Any) -> dict[str, Any]:
@@ -32,13 +28,6 @@ def _plain(value: Any) -> dict[str, Any]:
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     return {"text": str(value)}
-
-
-def exposure_counts(*, session: Session) -> dict[str, int]:
-    rows = session.exec(
-        select(AssessmentQuestion.question_id, func.count()).group_by(col(AssessmentQuestion.question_id))
-    ).all()
-    return {question_id: count for question_id, count in rows}
 
 
 def questions_seen_by(*, session: Session, candidate_id: int) -> set[str]:
@@ -109,15 +98,6 @@ def _propose(*, session: Session, bank: Bank, candidate: Candidate, profile_id: 
     return assessment
 
 
-def get_assessment(*, session: Session, user: User, assessment_id: int) -> tuple[Assessment, Candidate]:
-    """The assessment if this interviewer owns its candidate; authorization lives here."""
-    assessment = session.get(Assessment, assessment_id)
-    candidate = session.get(Candidate, assessment.candidate_id) if assessment else None
-    if assessment is None or candidate is None or candidate.owner_id != user.id:
-        raise NotFound(N_("No such assessment."))
-    return assessment, candidate
-
-
 def assessment_questions(*, session: Session, assessment: Assessment) -> Sequence[AssessmentQuestion]:
     return session.exec(
         select(AssessmentQuestion)
@@ -177,23 +157,6 @@ def issue_invite(*, session: Session, assessment: Assessment, ttl_hours: int) ->
     session.add(assessment)
     session.commit()
     return token
-
-
-def open_invite(*, session: Session, token: str) -> tuple[Assessment, Candidate]:
-    if not 20 <= len(token) <= 100:
-        raise NotFound(N_("This invite link is not valid."))
-    found = session.exec(
-        select(Assessment, Candidate)
-        .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
-        .where(Assessment.invite_token_hash == hash_token(token))
-    ).first()
-    if found is None:
-        raise NotFound(N_("This invite link is not valid."))
-    assessment, candidate = found
-    expired = assessment.invite_expires_at is not None and assessment.invite_expires_at < utcnow()
-    if expired and assessment.state in (AssessmentState.invited, AssessmentState.in_progress):
-        raise Forbidden(N_("This invite link has expired. Ask your interviewer for a new one."))
-    return assessment, candidate
 
 
 def _id(row: Candidate | Assessment | User) -> int:

@@ -5,9 +5,9 @@ from starlette.responses import RedirectResponse, Response
 
 from app.auth import service
 from app.auth.throttle import LoginThrottled
-from app.deps import CsrfChecked, CurrentUser, SessionDep
-from app.i18n import gettext
-from app.templating import local_redirect, render
+from app.web.deps import CsrfChecked, CurrentUser, SessionDep
+from app.web.i18n import gettext
+from app.web.templating import local_redirect, render
 
 router = APIRouter()
 

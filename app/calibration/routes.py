@@ -6,9 +6,9 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from app.calibration import service
-from app.deps import CsrfChecked, CurrentUser, SessionDep
-from app.grading.regrade import regrade
-from app.templating import render
+from app.calibration.regrade import regrade
+from app.web.deps import CsrfChecked, CurrentUser, SessionDep
+from app.web.templating import render
 
 router = APIRouter()
 

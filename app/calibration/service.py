@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from app.bank.loader import Bank
 from app.grading.freetext.agreement import agreement
 from app.grading.freetext.calibration import MIN_QUESTION_LABELS, Calibration, fit_calibration
-from app.grading.results import final_points
 from app.models import Assessment, AssessmentQuestion, CalibrationFit, Candidate, Grade, Override, User
+from app.results.scores import final_points
 
 MIN_GLOBAL_LABELS = 10  # below this a global curve would mostly fit noise
 
@@ -100,19 +100,6 @@ def fit_and_store(*, session: Session, user: User) -> FitSummary:
 def _user_id(user: User) -> int:
     assert user.id is not None, "a stored user"
     return user.id
-
-
-def calibration_for(*, session: Session, owner_id: int, question_id: str) -> tuple[int, Calibration] | None:
-    """The owner's newest fit for this question, else their newest global one; with its id for the record."""
-    for where in (col(CalibrationFit.question_id) == question_id, col(CalibrationFit.question_id).is_(None)):
-        row = session.exec(
-            select(CalibrationFit)
-            .where(where, col(CalibrationFit.owner_id) == owner_id)
-            .order_by(col(CalibrationFit.id).desc())
-        ).first()
-        if row is not None and row.id is not None:
-            return row.id, Calibration.model_validate(row.params)
-    return None
 
 
 @dataclass(frozen=True)

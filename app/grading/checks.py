@@ -3,6 +3,7 @@ makes, so that grading can send those calls to a candidate's code and replay the
 the answers in a sandbox without that code (see app/sandbox/checker.py)."""
 
 from app.bank.schema import CheckTest, Question
+from app.grading.sandboxing import run_limits
 from app.sandbox import Sandbox
 from app.sandbox.suite import CheckStatus, record_checks
 
@@ -25,7 +26,7 @@ def record_check_calls(*, question: Question, sandbox: Sandbox) -> Question:
         solution=code.solution,
         entry_point=code.entry_point,
         scripts=[test.script for test in checks],
-        per_check=sandbox.limits_for(code.limits),
+        per_check=run_limits(sandbox, code.limits),
     )
     recorded: dict[int, CheckTest] = {}
     for position, test in enumerate(checks):

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from app.bank.schema import CallTest, CheckTest, CodeSpec
 from app.errors import Invalid
+from app.grading.sandboxing import run_limits
 from app.sandbox import Isolation, Sandbox, Verdict
 from app.sandbox.suite import CallRecord, CallsRun, CallStatus, CheckJob, CheckStatus, run_calls, run_checks
 from app.sandbox.values import Opaque, decode
@@ -192,7 +193,7 @@ def _judge_checks(
         solution=spec.solution,
         entry_point=spec.entry_point,
         checks=jobs,
-        per_check=sandbox.limits_for(spec.limits),
+        per_check=run_limits(sandbox, spec.limits),
     )
     results = {}
     for position, (index, test) in enumerate(checks.items()):
@@ -226,7 +227,7 @@ def _grade(*, source: str, spec: CodeSpec, sandbox: Sandbox, tests: list[CallTes
         preamble=spec.preamble,
         entry_point=spec.entry_point,
         calls=arguments,
-        per_call=sandbox.limits_for(spec.limits),
+        per_call=run_limits(sandbox, spec.limits),
     )
     results: dict[int, CaseResult] = {}
     for index, test in enumerate(tests):

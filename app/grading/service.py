@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 
 from app.bank.schema import Question
 from app.bank.sync import question_at_version
-from app.calibration.service import calibration_for
 from app.grading import jobs
+from app.grading.fits import calibration_for
 from app.models import (
     Answer,
     Assessment,
@@ -20,7 +20,7 @@ from app.models import (
     GradingJob,
     JobState,
 )
-from app.sandbox.result import SandboxUnavailable
+from app.sandbox import SandboxError, SandboxUnavailable
 
 if TYPE_CHECKING:
     from app.grading.freetext import FreeTextGrader
@@ -98,8 +98,13 @@ def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
             if candidate
             else None,
         )
-    except SandboxUnavailable as exc:
+    except SandboxUnavailable as exc:  # no sandbox here: the job waits for a server that has one
         jobs.finish(session=session, job=job, state=JobState.awaiting_sandbox, error=exc.message)
+        return
+    except SandboxError as exc:  # the sandbox failed, not the candidate's code: try again later
+        jobs.fail(
+            session=session, job=job, error=f"sandbox: {exc.message}", max_attempts=graders.max_attempts
+        )
         return
     except Exception as exc:  # any grading failure is recorded on the job and retried
         log.exception("grading job %s failed", job.id)

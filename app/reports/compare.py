@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 
 from app.errors import Invalid
-from app.grading.loading import CandidateResult
+from app.results.loading import CandidateResult
 
 TOPIC_PREFIX = "topic:"
 

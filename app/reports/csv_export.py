@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.bank.loader import Bank
-from app.grading.loading import as_utc
 from app.models import User
 from app.reports.service import CampaignFilter, campaign_question_ids, iter_campaign_results
+from app.results.loading import as_utc
 
 # Cells starting like this are formulas to a spreadsheet (tab and CR too: some programs strip them first).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

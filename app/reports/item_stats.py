@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.grading.loading import CandidateResult
+from app.results.loading import CandidateResult
 
 LOW_DISCRIMINATION = 0.2  # the usual rule of thumb: below this an item barely separates strong from weak
 MIN_RESPONSES = 5  # fewer graded answers than this and a correlation says nothing: never flagged

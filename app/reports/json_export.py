@@ -6,8 +6,6 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from app.grading.loading import CandidateResult, as_utc
-from app.grading.results import QuestionResult
 from app.models import User
 from app.reports.export_schema import (
     CampaignExport,
@@ -22,6 +20,8 @@ from app.reports.export_schema import (
     TopicRecord,
 )
 from app.reports.service import CampaignFilter, iter_campaign_results
+from app.results.loading import CandidateResult, as_utc
+from app.results.scores import QuestionResult
 
 R = TypeVar("R", bound=Record)
 assert list(CampaignExport.model_fields)[-1] == "candidates", "the stream splices records into the last field"

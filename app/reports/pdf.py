@@ -3,9 +3,9 @@
 from functools import cache
 from typing import Any
 
-from app.i18n import current_locale
 from app.settings import PROJECT_ROOT
-from app.templating import templates
+from app.web.i18n import current_locale
+from app.web.templating import templates
 
 REPORT_TEMPLATE = "reports/report.html"
 REPORT_CSS = PROJECT_ROOT / "templates" / "reports" / "report.css"

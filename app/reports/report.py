@@ -8,10 +8,10 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.bank.loader import Bank
-from app.grading.loading import CandidateResult
-from app.grading.results import QuestionResult
 from app.models import User
 from app.reports.charts import Bar, topic_profile_svg
+from app.results.loading import CandidateResult
+from app.results.scores import QuestionResult
 
 
 @dataclass(frozen=True)

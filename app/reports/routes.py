@@ -7,15 +7,11 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlmodel import Session
 from starlette.responses import FileResponse, Response, StreamingResponse
 
-from app.assessments.service import exposure_counts
+from app.bank.exposure import exposure_counts
 from app.bank.loader import Bank
-from app.deps import CsrfChecked, CurrentUser, DbId, SessionDep
 from app.errors import Invalid
 from app.grading.encoders import Encoder
-from app.grading.loading import CandidateResult
-from app.i18n import current_locale, gettext
 from app.models import AssessmentState
-from app.reports import blind
 from app.reports.compare import compared_topics, sort_rows
 from app.reports.csv_export import candidates_csv
 from app.reports.item_stats import graded_responses, item_statistics
@@ -24,7 +20,11 @@ from app.reports.pdf import REPORT_CSS, report_html, report_pdf
 from app.reports.report import report_context
 from app.reports.service import CampaignFilter, candidate_result, iter_campaign_results
 from app.reports.similarity import EmbeddingCache, similarity_flags
-from app.templating import local_redirect, render, request_locale
+from app.results.loading import CandidateResult
+from app.web import blind
+from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep
+from app.web.i18n import current_locale, gettext
+from app.web.templating import local_redirect, render, request_locale
 
 router = APIRouter()
 # Result pages of other packages show the blind-mode pseudonym through this global too.

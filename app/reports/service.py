@@ -1,6 +1,6 @@
 """Campaigns: one interviewer's assessments, optionally narrowed to a profile and a state.
 
-Results come from app.grading.loading in batches; exporting never re-grades.
+Results come from app.results.loading in batches; exporting never re-grades.
 """
 
 from collections.abc import Iterator
@@ -9,8 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.assessments.service import get_assessment
-from app.grading.loading import CandidateResult, QuestionCache, load_results
+from app.auth.access import get_assessment
 from app.models import (
     Assessment,
     AssessmentQuestion,
@@ -18,6 +17,7 @@ from app.models import (
     Candidate,
     User,
 )
+from app.results.loading import CandidateResult, QuestionCache, load_results
 
 BATCH_SIZE = 100  # assessments per round of queries: bounds memory and the size of IN lists
 FINAL_STATES = (AssessmentState.submitted, AssessmentState.graded)

@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 
 from app.grading.encoders import Encoder
 from app.grading.freetext.text import is_japanese
-from app.grading.loading import CandidateResult
 from app.reports.service import FINAL_STATES
+from app.results.loading import CandidateResult
 
 TEXT_THRESHOLD = 0.95  # cosine; paraphrases of the model answer by different people stay well below
 MIN_TEXT_CHARS = 40  # short answers ("I don't know") match each other without meaning anything

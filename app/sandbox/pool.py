@@ -15,36 +15,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from app.errors import AppError
 from app.sandbox.bwrap import bwrap_available
+from app.sandbox.errors import SandboxBusy, SandboxFailure, SandboxUnavailable
 from app.sandbox.limits import RunLimits
-from app.sandbox.result import Isolation, RunResult, SandboxUnavailable, Verdict
+from app.sandbox.result import Isolation, RunResult, Verdict
 from app.sandbox.runner import Job, Outcome
 from app.sandbox.verdict import to_result
-
-if TYPE_CHECKING:
-    from app.bank.schema import Limits
-    from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAIN_FILE = "main.py"
 UNSAFE_WARNING = "SANDBOX UNSAFE MODE: candidate code runs WITHOUT isolation (development only)"
-
-
-class SandboxFailure(AppError):
-    """The sandbox itself failed (not the candidate's program); the run may be retried."""
-
-    status_code = 503
-
-
-class SandboxBusy(AppError):
-    """No slot came free for a candidate's example run in time; grading itself always waits."""
-
-    status_code = 503
 
 
 class _Slot:
@@ -114,25 +97,6 @@ class Sandbox:
         if self.isolation is Isolation.bwrap:
             self._probe(allow_unsafe)
 
-    @classmethod
-    def from_settings(cls, settings: "Settings") -> "Sandbox":
-        limits = RunLimits(
-            cpu_seconds=settings.sandbox_cpu_seconds,
-            wall_seconds=settings.sandbox_wall_seconds,
-            memory_mb=settings.sandbox_memory_mb,
-            max_processes=settings.sandbox_max_processes,
-            file_size_mb=settings.sandbox_file_size_mb,
-            open_files=settings.sandbox_open_files,
-            output_bytes=settings.sandbox_output_bytes,
-            scratch_mb=settings.sandbox_scratch_mb,
-        )
-        return cls(
-            limits=limits,
-            workers=settings.sandbox_workers,
-            uid_base=settings.sandbox_uid_base,
-            allow_unsafe=settings.sandbox_allow_unsafe,
-        )
-
     def _go_unsafe_or_refuse(self, reason: str, allow_unsafe: bool) -> None:
         if not allow_unsafe:
             raise SandboxUnavailable(f"code cannot be run safely on this server: {reason}")
@@ -150,15 +114,6 @@ class Sandbox:
                     allow_unsafe,
                 )
                 return
-
-    def limits_for(self, overrides: "Limits | None") -> RunLimits:
-        if overrides is None:
-            return self.default_limits
-        return self.default_limits.with_overrides(
-            cpu_seconds=overrides.cpu_seconds,
-            wall_seconds=overrides.wall_seconds,
-            memory_mb=overrides.memory_mb,
-        )
 
     def _job(
         self,
@@ -242,23 +197,3 @@ class Sandbox:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-_default: Sandbox | None = None
-_default_lock = threading.Lock()
-
-
-def default_sandbox() -> Sandbox:
-    """The process-wide sandbox, built on first use from the settings."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            from app.settings import get_settings
-
-            _default = Sandbox.from_settings(get_settings())
-        return _default
-
-
-def run_python(code: str, stdin: bytes = b"", limits: RunLimits | None = None) -> RunResult:
-    """Run `code` with Debian's python3 in the sandbox; see RunResult for what comes back."""
-    return default_sandbox().run_python(code, stdin=stdin, limits=limits)

@@ -1,16 +1,7 @@
 """What a sandbox run returns to the rest of the app."""
 
+from dataclasses import dataclass
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
-
-from app.errors import AppError
-
-
-class SandboxUnavailable(AppError):
-    """Candidate code cannot be run safely here (no bubblewrap, no user namespaces, not root)."""
-
-    status_code = 503
 
 
 class Verdict(StrEnum):
@@ -26,9 +17,8 @@ class Isolation(StrEnum):
     unsafe = "unsafe"  # development only: no namespaces, no filesystem isolation
 
 
-class RunResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True)
+class RunResult:
     verdict: Verdict
     exit_code: int | None  # None when killed by a signal
     signal: int | None

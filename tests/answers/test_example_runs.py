@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 from app.answers.service import answer_sheet
 from app.main import Services, create_app
 from app.models import Answer, User
-from app.sandbox import Sandbox
-from app.sandbox.pool import SandboxBusy
+from app.sandbox import Sandbox, SandboxBusy
 from app.settings import Settings
 from tests.conftest import csrf_from
 from tests.factories import invited_assessment

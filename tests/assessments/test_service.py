@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import Session
 
 from app.assessments import service
+from app.auth.access import get_assessment, open_invite
 from app.auth.service import create_user
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.main import Services
@@ -70,7 +71,7 @@ def test_invite_token_is_random_and_stored_only_as_a_hash(
     assert len(token) >= 43  # 32 random bytes, urlsafe base64
     assert assessment.invite_token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(assessment.model_dump())
-    opened, _ = service.open_invite(session=session, token=token)
+    opened, _ = open_invite(session=session, token=token)
     assert opened.id == assessment.id
 
 
@@ -78,7 +79,7 @@ def test_a_new_invite_disables_the_old_link(session: Session, services: Services
     assessment, old = invited_assessment(session, services.bank, interviewer)
     service.issue_invite(session=session, assessment=assessment, ttl_hours=1)
     with pytest.raises(NotFound):
-        service.open_invite(session=session, token=old)
+        open_invite(session=session, token=old)
 
 
 def test_expired_invite_is_refused(session: Session, services: Services, interviewer: User) -> None:
@@ -87,7 +88,7 @@ def test_expired_invite_is_refused(session: Session, services: Services, intervi
     session.add(assessment)
     session.commit()
     with pytest.raises(Forbidden, match="expired"):
-        service.open_invite(session=session, token=token)
+        open_invite(session=session, token=token)
 
 
 def test_another_interviewer_cannot_see_the_assessment(
@@ -96,7 +97,7 @@ def test_another_interviewer_cannot_see_the_assessment(
     assessment = new_assessment(session, services.bank, interviewer)
     other = create_user(session=session, email="eve@example.com", name="Eve", password="0123456789ab")
     with pytest.raises(NotFound):
-        service.get_assessment(session=session, user=other, assessment_id=assessment.id)  # type: ignore[arg-type]
+        get_assessment(session=session, user=other, assessment_id=assessment.id)  # type: ignore[arg-type]
     assert campaign_assessment_ids(session=session, user=other, filters=CampaignFilter()) == []
 
 

@@ -7,12 +7,13 @@ from sqlmodel import Session, col, select
 from app.answers.service import AnswerLimits, answer_sheet, submit
 from app.auth.service import create_user
 from app.calibration import service
-from app.grading.loading import assessment_result
-from app.grading.regrade import regrade
-from app.grading.results import add_override
+from app.calibration.regrade import regrade
+from app.grading.fits import calibration_for
 from app.grading.worker import InProcessQueue
 from app.main import Services
 from app.models import Assessment, AssessmentQuestion, CalibrationFit, Candidate, Grade, Override, User
+from app.results.loading import assessment_result
+from app.results.scores import add_override
 from tests.conftest import PASSWORD, sign_in
 from tests.factories import invited_assessment
 
@@ -99,9 +100,7 @@ def test_overrides_fit_a_calibration_that_grading_then_uses(
     assert summary.global_labels == 20
     assert summary.questions.get(SHARED_QUESTION) == 4
     question_id = SHARED_QUESTION
-    fit_id, calibration = service.calibration_for(
-        session=session, owner_id=interviewer.id, question_id=question_id
-    )  # type: ignore[misc]
+    fit_id, calibration = calibration_for(session=session, owner_id=interviewer.id, question_id=question_id)  # type: ignore[misc]
     assert calibration.labels >= 3
     assert calibration.apply(0.2) >= 0.2  # the reviewer was more generous than the machine
 

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.grading.loading import assessment_result
 from app.reports.charts import BAR_WIDTH, Bar, topic_profile_svg
+from app.results.loading import assessment_result
 from tests.reports.conftest import GradedFactory
 
 SVG = "{http://www.w3.org/2000/svg}"

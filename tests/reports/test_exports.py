@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.auth.service import create_user
-from app.grading.loading import assessment_result
-from app.grading.results import add_override
 from app.models import User
 from app.reports.export_schema import SCHEMA_FILE, SCHEMA_VERSION, CampaignExport
 from app.reports.service import CampaignFilter, iter_campaign_results
+from app.results.loading import assessment_result
+from app.results.scores import add_override
 from tests.conftest import PASSWORD, sign_in
 from tests.reports.conftest import GradedFactory
 

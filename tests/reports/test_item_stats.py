@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.grading.loading import assessment_result
 from app.reports.item_stats import ItemResponse, item_statistics, pearson
+from app.results.loading import assessment_result
 from tests.reports.conftest import GradedFactory
 
 # Credits per candidate; rest fractions for A are 0.75, 0.25, 0.75, 0.5 (mean of the other two items).

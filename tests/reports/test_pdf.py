@@ -7,9 +7,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.grading.loading import assessment_result
-from app.grading.results import add_override
 from app.models import User
+from app.results.loading import assessment_result
+from app.results.scores import add_override
 from tests.reports.conftest import GradedFactory
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from app.i18n import LABELS, current_locale, label, translations
-from app.i18n_catalog import JAPANESE_PO, extract_messages
+from app.web.i18n import LABELS, current_locale, label, translations
+from app.web.i18n_catalog import JAPANESE_PO, extract_messages
 
 
 def test_every_message_in_the_source_is_translated_to_japanese(tmp_path: Path) -> None:

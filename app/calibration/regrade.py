@@ -9,11 +9,11 @@ from sqlmodel import Session, col, select
 
 from app.bank.loader import Bank
 from app.bank.sync import question_at_version
-from app.calibration.service import calibration_for
 from app.errors import N_, Invalid
-from app.grading.results import final_points
+from app.grading.fits import calibration_for
 from app.grading.service import Graders, grade_answer, store_grade
 from app.models import Answer, Assessment, AssessmentQuestion, Candidate, Grade, Override, User
+from app.results.scores import final_points
 
 MAX_ANSWERS_PER_REGRADE = 2000
 

@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from app.assessments.service import get_assessment
-from app.deps import CsrfChecked, CurrentUser, DbId, SessionDep
+from app.auth.access import get_assessment
 from app.errors import N_, NotFound
-from app.grading.loading import assessment_result
-from app.grading.results import add_override
-from app.templating import is_htmx, render
+from app.results.loading import assessment_result
+from app.results.scores import add_override
+from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep
+from app.web.templating import is_htmx, render
 
 router = APIRouter()
 

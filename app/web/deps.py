@@ -7,10 +7,10 @@ import anyio
 from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
-from app.auth.csrf import require_csrf
 from app.errors import N_, AppError
 from app.models import User
 from app.settings import Settings
+from app.web.csrf import require_csrf
 
 # Ids an INTEGER column cannot hold (PostgreSQL's is 32-bit) name nothing: 404, not a database error.
 MAX_ID = 2**31 - 1

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi import Request
 
-from app.i18n import gettext
 from app.models import Candidate
 from app.secrets_store import signing_key
+from app.web.i18n import gettext
 
 SESSION_KEY = "blind_review"
 PSEUDONYM_HEX_DIGITS = 6  # 16.7M values: a clash among one interviewer's candidates is unlikely

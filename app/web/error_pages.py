@@ -8,10 +8,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
-from app.deps import BUSY, LoginRequired
 from app.errors import N_, AppError
-from app.i18n import gettext
-from app.templating import is_htmx, render
+from app.sandbox import SandboxBusy, SandboxError, SandboxFailure, SandboxUnavailable
+from app.web.deps import BUSY, LoginRequired
+from app.web.i18n import gettext
+from app.web.templating import is_htmx, render
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,14 @@ def error_response(request: Request, status_code: int, message: str) -> Response
         {"message": message, "status_code": status_code},
         status_code=status_code,
     )
+
+
+# The one place the sandbox's errors become words for a candidate (they carry no status of their own).
+SANDBOX_MESSAGES: dict[type[SandboxError], str] = {
+    SandboxBusy: N_("The code runner is busy, try again in a moment; your answer is saved."),
+    SandboxUnavailable: N_("Running code is not available on this server right now; your answer is saved."),
+    SandboxFailure: N_("The code runner failed. Try again in a moment; your answer is saved."),
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -51,6 +60,14 @@ def install_error_handlers(app: FastAPI) -> None:
         # Only work outside the request slots (exports, health checks) can wait this long.
         response = error_response(request, 503, gettext(BUSY))
         response.headers["Retry-After"] = "2"
+        return response
+
+    @app.exception_handler(SandboxError)
+    async def sandbox_error(request: Request, exc: SandboxError) -> Response:
+        log.warning("sandbox: %s", exc.message)
+        message = SANDBOX_MESSAGES.get(type(exc), SANDBOX_MESSAGES[SandboxFailure])
+        response = error_response(request, 503, gettext(message))
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -8,10 +8,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.error_pages import error_response
 from app.errors import N_
-from app.i18n import current_locale, gettext
-from app.templating import request_locale
+from app.web.error_pages import error_response
+from app.web.i18n import current_locale, gettext
+from app.web.templating import request_locale
 
 log = logging.getLogger(__name__)
 

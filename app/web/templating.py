@@ -7,10 +7,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from app.auth.csrf import csrf_token
-from app.i18n import current_locale, gettext, label, locale_from_header, ngettext
-from app.reports.blind import candidate_label
 from app.settings import PROJECT_ROOT
+from app.web.blind import candidate_label
+from app.web.csrf import csrf_token
+from app.web.i18n import current_locale, gettext, label, locale_from_header, ngettext
 
 _env = Environment(
     loader=FileSystemLoader(PROJECT_ROOT / "templates"),

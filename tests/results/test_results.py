@@ -4,11 +4,11 @@ from sqlmodel import Session
 
 from app.answers.service import AnswerLimits, answer_sheet, submit
 from app.errors import Invalid
-from app.grading.loading import assessment_result
-from app.grading.results import add_override
 from app.grading.worker import InProcessQueue
 from app.main import Services
 from app.models import Assessment, User
+from app.results.loading import assessment_result
+from app.results.scores import add_override
 from tests.factories import invited_assessment
 
 BATCH_NORM_ANSWER = (

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 
 from app.answers.service import SheetItem
 from app.bank.schema import Question
-from app.grading.results import AssessmentResult, QuestionResult, summarise
 from app.models import (
     Answer,
     Assessment,
@@ -24,6 +23,7 @@ from app.models import (
     Override,
     RubricVersion,
 )
+from app.results.scores import AssessmentResult, QuestionResult, summarise
 
 
 @dataclass(frozen=True)
