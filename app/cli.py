@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from sqlmodel import Session
 
+from app.bank.schema import LOCALES
 from app.settings import PROJECT_ROOT, get_settings
 
 Handler = Callable[[argparse.Namespace], int]
@@ -139,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_parser = commands.add_parser("create-user", help="add an interviewer (password on stdin)")
     user_parser.add_argument("email")
     user_parser.add_argument("--name", default="")
-    user_parser.add_argument("--locale", default="en", choices=["en", "ja"])
+    user_parser.add_argument("--locale", default="en", choices=list(LOCALES))
     user_parser.set_defaults(handler=create_user)
     password_parser = commands.add_parser(
         "set-password", help="set an interviewer's password (on stdin) and end their sessions"

@@ -1,12 +1,11 @@
 """Engine and sessions; DATABASE_URL picks SQLite (default) or PostgreSQL."""
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from app.settings import Settings
 
@@ -72,8 +71,3 @@ def _queue_sqlite_writers(engine: Engine, *, timeout_s: float) -> None:
     event.listen(engine, "rollback", lambda conn: _release(conn.info))
     # A connection handed back without commit or rollback (an error, a closed session) frees it too.
     event.listen(engine.pool, "reset", lambda dbapi_connection, record, reset_state: _release(record.info))
-
-
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session

@@ -16,7 +16,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
-from app.answers.rate_limit import RateLimiter
 from app.answers.routes import router as answers_router
 from app.assessments.routes import router as assessments_router
 from app.auth.routes import router as auth_router
@@ -33,6 +32,8 @@ from app.settings import PROJECT_ROOT, Settings, get_settings
 from app.web.deps import SessionDep
 from app.web.error_pages import install_error_handlers
 from app.web.http_guard import RequestBodyGuard, SecurityHeaders
+from app.web.rate_limit import RateLimiter
+from app.web.state import app_state
 
 log = logging.getLogger(__name__)
 # The only files of node_modules the pages load (templates/base.html); nothing else is served.
@@ -125,8 +126,8 @@ def create_app(
         session.execute(text("SELECT 1"))
         return {
             "status": "ok",
-            "questions": len(request.app.state.bank.questions),
-            "sandbox": request.app.state.graders.sandbox is not None,
+            "questions": len(app_state(request).bank.questions),
+            "sandbox": app_state(request).graders.sandbox is not None,
         }
 
     return app

@@ -41,7 +41,7 @@ TIER = {
     "off_topic": 0,
 }
 CORRECT_KINDS = {"correct", "paraphrase", "negated_misconception"}
-LANGUAGES = ("en", "ja")
+LOCALES = ("en", "ja")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def grade_set(
     requests, keys = [], []
     for question, answers in items:
         for number, answer in enumerate(answers):
-            for language in LANGUAGES:
+            for language in LOCALES:
                 requests.append(
                     GradeRequest(
                         answer=answer[language],
@@ -133,11 +133,11 @@ def main() -> None:
     grade_set(grader, items[:1])  # warm-up: caches and lazy model parts, not timed
     graded, seconds = grade_set(grader, items)
     report: dict[str, object] = {"questions": len(items), "answers": len(graded)}
-    for language in LANGUAGES:
+    for language in LOCALES:
         report[language] = figures(graded, language)
     report |= language_gap(graded)
     report["answers_per_s"] = round(len(graded) / seconds, 1)
-    for language in LANGUAGES:
+    for language in LOCALES:
         print(f"{language}: " + ", ".join(f"{k}={v}" for k, v in report[language].items()))  # type: ignore[union-attr]
     gap, signed, speed = report["ja_en_gap"], report["ja_minus_en"], report["answers_per_s"]
     print(f"ja_en_gap={gap} (ja-en {signed}), {speed} answers/s")

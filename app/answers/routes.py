@@ -16,6 +16,7 @@ from app.models import Answer, Assessment, AssessmentState, Candidate
 from app.sandbox import SandboxUnavailable
 from app.settings import Settings
 from app.web.deps import CsrfChecked, DbId, SessionDep, SettingsDep
+from app.web.state import app_state
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
@@ -146,7 +147,7 @@ def submit(
         revisions=revisions,
     )
     if first_time:
-        request.app.state.queue.notify()
+        app_state(request).queue.notify()
     response = render(request, "answers/submitted.html", {"candidate": candidate, "again": not first_time})
     if is_htmx(request):
         response.headers["HX-Retarget"] = "body"
@@ -165,7 +166,7 @@ def run_examples(
 ) -> Response:
     assessment, _ = invite
     address = request.client.host if request.client else "?"
-    request.app.state.example_runs.check(
+    app_state(request).example_runs.check(
         limits={
             f"invite:{assessment.id}": settings.examples_runs_per_minute,
             # One address opening many invites must not take over the code runner either.
@@ -182,7 +183,7 @@ def run_examples(
         content=source,
         limits=_limits(settings),
     )
-    sandbox = request.app.state.graders.sandbox
+    sandbox = app_state(request).graders.sandbox
     if sandbox is None:
         raise SandboxUnavailable("no sandbox on this server")  # the web layer says it in words
     sheet = service.answer_sheet(session=session, assessment=assessment)

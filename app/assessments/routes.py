@@ -6,18 +6,13 @@ from starlette.responses import RedirectResponse, Response
 from app.answers.service import answer_sheet
 from app.assessments import service
 from app.auth.access import get_assessment
-from app.bank.loader import Bank
 from app.reports.service import CampaignFilter, iter_campaign_results
-from app.results.loading import CandidateResult, assessment_result
+from app.results.loading import CandidateResult
 from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep, SettingsDep
+from app.web.state import app_state
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
-
-
-def _bank(request: Request) -> Bank:
-    bank: Bank = request.app.state.bank
-    return bank
 
 
 def _rows(session: SessionDep, user: CurrentUser) -> list[CandidateResult]:
@@ -28,14 +23,16 @@ def _rows(session: SessionDep, user: CurrentUser) -> list[CandidateResult]:
 
 @router.get("/dashboard")
 def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    context = {"user": user, "rows": _rows(session, user), "bank": _bank(request)}
+    context = {"user": user, "rows": _rows(session, user), "bank": app_state(request).bank}
     template = "dashboard/partials/candidate_rows.html" if is_htmx(request) else "dashboard/index.html"
     return render(request, template, context)
 
 
 @router.get("/candidates/new")
 def new_candidate(request: Request, user: CurrentUser) -> Response:
-    return render(request, "assessments/new.html", {"user": user, "bank": _bank(request), "form": {}})
+    return render(
+        request, "assessments/new.html", {"user": user, "bank": app_state(request).bank, "form": {}}
+    )
 
 
 @router.post("/candidates", dependencies=[CsrfChecked])
@@ -50,7 +47,7 @@ def create_candidate(
 ) -> Response:
     assessment = service.create_candidate(
         session=session,
-        bank=_bank(request),
+        bank=app_state(request).bank,
         owner=user,
         name=name,
         email=email,
@@ -68,9 +65,8 @@ def _detail_context(
         "user": user,
         "assessment": assessment,
         "candidate": candidate,
-        "bank": _bank(request),
+        "bank": app_state(request).bank,
         "sheet": answer_sheet(session=session, assessment=assessment),
-        "result": assessment_result(session=session, assessment=assessment),
         "invite_url": None,
     }
 
@@ -89,7 +85,7 @@ def swap_page(
     context = _detail_context(request, session, user, assessment_id)
     context["replace"] = replace
     context["options"] = service.replacement_options(
-        session=session, bank=_bank(request), assessment=context["assessment"], replace=replace
+        session=session, bank=app_state(request).bank, assessment=context["assessment"], replace=replace
     )
     template = "assessments/partials/swap_options.html" if is_htmx(request) else "assessments/swap.html"
     return render(request, template, context)
@@ -106,7 +102,11 @@ def swap(
 ) -> Response:
     assessment, _ = get_assessment(session=session, user=user, assessment_id=assessment_id)
     service.swap_question(
-        session=session, bank=_bank(request), assessment=assessment, replace=replace, replacement=replacement
+        session=session,
+        bank=app_state(request).bank,
+        assessment=assessment,
+        replace=replace,
+        replacement=replacement,
     )
     if is_htmx(request):
         context = _detail_context(request, session, user, assessment_id)

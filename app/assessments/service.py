@@ -2,7 +2,7 @@
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 from app.auth.access import hash_token
 from app.bank.exposure import exposure_counts
 from app.bank.loader import Bank
+from app.bank.schema import LOCALES
 from app.bank.selection import select_questions
-from app.bank.swap import swap_options
+from app.bank.swap import SwapOption, choose_swap, swap_options
 from app.errors import N_, Conflict, Invalid, NotFound
 from app.models import Assessment, AssessmentQuestion, AssessmentState, Candidate, User, utcnow
-from app.web.i18n import LOCALES
 
 MAX_NAME_LENGTH = 200
 MAX_EMAIL_LENGTH = 254
@@ -54,20 +54,6 @@ def create_candidate(
     candidate = Candidate(name=name, email=email, locale=locale, owner_id=_id(owner))
     session.add(candidate)
     session.flush()
-    assessment = _propose(session=session, bank=bank, candidate=candidate, profile_id=profile_id)
-    session.commit()
-    return assessment
-
-
-def add_assessment(
-    *, session: Session, bank: Bank, owner: User, candidate_id: int, profile_id: str
-) -> Assessment:
-    """Another round for an existing candidate; questions they have seen are never proposed again."""
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None or candidate.owner_id != owner.id:
-        raise NotFound(N_("No such candidate."))
-    if profile_id not in bank.profiles:
-        raise Invalid(N_("Unknown profile %(profile)r."), profile=profile_id)
     assessment = _propose(session=session, bank=bank, candidate=candidate, profile_id=profile_id)
     session.commit()
     return assessment
@@ -111,17 +97,32 @@ def _require_draft(assessment: Assessment) -> None:
         raise Conflict(N_("The candidate has started; the question set can no longer change."))
 
 
-def replacement_options(*, session: Session, bank: Bank, assessment: Assessment, replace: str) -> list[Any]:
+@dataclass(frozen=True)
+class _SwapContext:
+    current: list[str]
+    exposure: dict[str, int]
+    seen: set[str]
+
+
+def _swap_context(*, session: Session, assessment: Assessment, replace: str) -> _SwapContext:
     current = [aq.question_id for aq in assessment_questions(session=session, assessment=assessment)]
     if replace not in current:
         raise NotFound(N_("That question is not in this set."))
+    seen = questions_seen_by(session=session, candidate_id=assessment.candidate_id)
+    return _SwapContext(current=current, exposure=exposure_counts(session=session), seen=seen)
+
+
+def replacement_options(
+    *, session: Session, bank: Bank, assessment: Assessment, replace: str
+) -> list[SwapOption]:
+    context = _swap_context(session=session, assessment=assessment, replace=replace)
     return swap_options(
         bank=bank,
         profile_id=assessment.profile_id,
-        current=current,
+        current=context.current,
         replace=replace,
-        exposure=exposure_counts(session=session),
-        exclude=questions_seen_by(session=session, candidate_id=assessment.candidate_id),
+        exposure=context.exposure,
+        exclude=context.seen,
     )
 
 
@@ -129,20 +130,24 @@ def swap_question(
     *, session: Session, bank: Bank, assessment: Assessment, replace: str, replacement: str
 ) -> None:
     _require_draft(assessment)
-    options = {
-        option.question_id: option
-        for option in replacement_options(session=session, bank=bank, assessment=assessment, replace=replace)
-    }
-    if replacement not in options:
-        raise Invalid(N_("That replacement would break the profile's coverage or repeat a question."))
+    context = _swap_context(session=session, assessment=assessment, replace=replace)
+    chosen = choose_swap(
+        bank=bank,
+        profile_id=assessment.profile_id,
+        current=context.current,
+        replace=replace,
+        replacement=replacement,
+        exposure=context.exposure,
+        exclude=context.seen,
+    )
     row = session.exec(
         select(AssessmentQuestion).where(
             AssessmentQuestion.assessment_id == assessment.id, AssessmentQuestion.question_id == replace
         )
     ).one()
     row.question_id = replacement
-    row.rubric_version = bank.questions[replacement].version
-    row.reason = _plain(options[replacement].reason)
+    row.rubric_version = chosen.version
+    row.reason = _plain(chosen.reason)
     session.add(row)
     session.commit()
 

@@ -8,10 +8,9 @@ from sqlmodel import Session, col, select
 from app.auth import throttle
 from app.auth.passwords import hash_password, verify_password
 from app.auth.policy import check_password
+from app.bank.schema import LOCALES
 from app.errors import N_, Conflict, Invalid
 from app.models import User
-
-SUPPORTED_LOCALES = ("en", "ja")
 
 
 class InvalidCredentials(Invalid):
@@ -29,7 +28,7 @@ def create_user(*, session: Session, email: str, name: str, password: str, local
         email=email,
         name=name.strip()[:200] or email,
         password_hash=hash_password(password),
-        locale=locale if locale in SUPPORTED_LOCALES else "en",
+        locale=locale if locale in LOCALES else "en",
     )
     session.add(user)
     session.commit()
@@ -75,7 +74,7 @@ def end_sessions(*, session: Session, user: User) -> None:
 
 
 def set_locale(*, session: Session, user: User, locale: str) -> User:
-    if locale not in SUPPORTED_LOCALES:
+    if locale not in LOCALES:
         raise Invalid(N_("Unsupported language %(locale)r."), locale=locale)
     user.locale = locale
     session.add(user)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bank.loader import Bank, LoadedQuestion, Problem
-from app.bank.schema import LANGUAGES, CallTest, CheckTest, LocalizedText, Question
+from app.bank.schema import LOCALES, CallTest, CheckTest, LocalizedText, Question
 from app.bank.selection import eligible_questions, profile_topics, shortfall
 
 
@@ -105,7 +105,7 @@ def lint(bank: Bank, *, directory: Path) -> LintReport:
         kinds=dict(sorted(Counter(q.question.kind for q in questions).items())),
         difficulties=dict(sorted(Counter(q.question.difficulty for q in questions).items())),
         profiles=profiles,
-        languages=[language for language in LANGUAGES if all(_written_in(q, language) for q in own)],
+        languages=[language for language in LOCALES if all(_written_in(q, language) for q in own)],
     )
 
 

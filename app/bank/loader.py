@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from app.bank.schema import Profile, ProfilesFile, Question, Topic, TopicsFile
+from app.bank.schema import LOCALES, Profile, ProfilesFile, Question, Topic, TopicsFile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -46,7 +46,7 @@ class Bank:
     questions: dict[str, LoadedQuestion]
     topics: dict[str, Topic]
     profiles: dict[str, Profile]
-    languages: tuple[str, ...] = field(default=("en", "ja"))
+    languages: tuple[str, ...] = field(default=LOCALES)
 
 
 def content_version(data: bytes) -> str:

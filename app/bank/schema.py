@@ -13,7 +13,8 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Weight = Annotated[float, Field(gt=0, le=100)]
 Language = Literal["en", "ja"]
-LANGUAGES: tuple[Language, ...] = ("en", "ja")
+# The one list of languages: the bank is written in them and the pages are shown in them.
+LOCALES: tuple[Language, ...] = ("en", "ja")
 
 
 class Strict(BaseModel):

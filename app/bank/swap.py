@@ -14,14 +14,11 @@ from app.bank.loader import Bank, LoadedQuestion
 from app.bank.schema import Profile
 from app.bank.selection import (
     NO_EXPOSURE,
-    SelectedQuestion,
-    Selection,
     SelectionReason,
     describe,
     eligible_questions,
     get_profile,
     profile_topics,
-    topic_counts,
     topic_coverage,
     topic_shares,
 )
@@ -80,43 +77,24 @@ def swap_options(
     return [option for _, option in sorted(options, key=lambda pair: pair[0])]
 
 
-def swap(
+def choose_swap(
     *,
     bank: Bank,
-    selection: Selection,
+    profile_id: str,
+    current: Sequence[str],
     replace: str,
     replacement: str,
     exposure: Mapping[str, int] = NO_EXPOSURE,
     exclude: Collection[str] = (),
-) -> Selection:
-    """The selection with `replace` swapped for `replacement`; `Invalid` unless it is a listed option."""
+) -> SwapOption:
+    """The option that puts `replacement` in `replace`'s place; `Invalid` unless it is one."""
     options = swap_options(
-        bank=bank,
-        profile_id=selection.profile_id,
-        current=selection.question_ids,
-        replace=replace,
-        exposure=exposure,
-        exclude=exclude,
+        bank=bank, profile_id=profile_id, current=current, replace=replace, exposure=exposure, exclude=exclude
     )
     chosen = next((option for option in options if option.question_id == replacement), None)
     if chosen is None:
-        raise Invalid(
-            f"{replacement!r} cannot replace {replace!r} without losing coverage or the time budget"
-        )
-    items = tuple(
-        SelectedQuestion(chosen.question_id, chosen.version, chosen.reason)
-        if item.question_id == replace
-        else item
-        for item in selection.items
-    )
-    questions = [bank.questions[item.question_id] for item in items]
-    profile = get_profile(bank, selection.profile_id)
-    return Selection(
-        profile_id=selection.profile_id,
-        items=items,
-        total_minutes=sum(q.question.minutes for q in questions),
-        topic_counts=topic_counts(questions, profile),
-    )
+        raise Invalid(N_("That replacement would break the profile's coverage or repeat a question."))
+    return chosen
 
 
 def _covered_topics(questions: Sequence[LoadedQuestion], profile: Profile) -> set[str]:

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from app.calibration import service
 from app.calibration.regrade import regrade
 from app.web.deps import CsrfChecked, CurrentUser, SessionDep
+from app.web.state import app_state
 from app.web.templating import render
 
 router = APIRouter()
@@ -16,9 +17,9 @@ router = APIRouter()
 def _page(request: Request, session: SessionDep, user: CurrentUser, **extra: object) -> Response:
     context = {
         "user": user,
-        "bank": request.app.state.bank,
+        "bank": app_state(request).bank,
         "agreement": service.agreement_report(session=session, owner=user),
-        "calibrated": service.calibrated_questions(session=session, bank=request.app.state.bank, owner=user),
+        "calibrated": service.calibrated_questions(session=session, bank=app_state(request).bank, owner=user),
         "min_labels": service.MIN_GLOBAL_LABELS,
         **extra,
     }
@@ -45,8 +46,8 @@ def regrade_answers(
 ) -> Response:
     changes = regrade(
         session=session,
-        graders=request.app.state.graders,
-        bank=request.app.state.bank,
+        graders=app_state(request).graders,
+        bank=app_state(request).bank,
         owner=user,
         question_id=question_id or None,
     )

@@ -8,7 +8,6 @@ from sqlmodel import Session
 from starlette.responses import FileResponse, Response, StreamingResponse
 
 from app.bank.exposure import exposure_counts
-from app.bank.loader import Bank
 from app.errors import Invalid
 from app.grading.encoders import Encoder
 from app.models import AssessmentState
@@ -24,17 +23,13 @@ from app.results.loading import CandidateResult
 from app.web import blind
 from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep
 from app.web.i18n import current_locale, gettext
+from app.web.state import app_state
 from app.web.templating import local_redirect, render, request_locale
 
 router = APIRouter()
 # Result pages of other packages show the blind-mode pseudonym through this global too.
 MAX_REVIEW_CANDIDATES = 2000  # the review pages load this many at most; exports have no limit
 _embeddings = EmbeddingCache()
-
-
-def _bank(request: Request) -> Bank:
-    bank: Bank = request.app.state.bank
-    return bank
 
 
 def campaign_filter(
@@ -53,7 +48,7 @@ def _download(
 ) -> Response:
     def stream() -> Iterator[str]:
         # The stream outlives the handler, so it holds its own database session.
-        with Session(request.app.state.engine) as session:
+        with Session(app_state(request).engine) as session:
             yield from chunks(session)
 
     return StreamingResponse(
@@ -63,7 +58,7 @@ def _download(
 
 @router.get("/reports/candidates.csv")
 def export_csv(request: Request, user: CurrentUser, filters: FilterDep) -> Response:
-    bank = _bank(request)
+    bank = app_state(request).bank
     return _download(
         request,
         lambda s: candidates_csv(session=s, user=user, bank=bank, filters=filters),
@@ -94,7 +89,7 @@ def _report(request: Request, session: Session, user: CurrentUser, assessment_id
     return report_context(
         session=session,
         row=row,
-        bank=_bank(request),
+        bank=app_state(request).bank,
         locale=locale,
         display_name=blind.candidate_label(request, row.candidate),
         chart_title=gettext("Score by topic"),
@@ -135,7 +130,7 @@ def _page(
         f"reports/{name}.html",
         {
             "user": user,
-            "bank": _bank(request),
+            "bank": app_state(request).bank,
             "filters": filters,
             "blind": blind.is_blind(request),
             "states": list(AssessmentState),
@@ -180,7 +175,7 @@ def items_page(request: Request, session: SessionDep, user: CurrentUser, filters
 
 def _encoder_for(request: Request) -> Callable[[str], Encoder]:
     # The grader's own encoders, so similarity uses the model that graded the answers.
-    encoder: Callable[[str], Encoder] = request.app.state.graders.free_text.encoder
+    encoder: Callable[[str], Encoder] = app_state(request).graders.free_text.encoder
     return encoder
 
 

@@ -10,6 +10,7 @@ from app.errors import N_, NotFound
 from app.results.loading import assessment_result
 from app.results.scores import add_override
 from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep
+from app.web.state import app_state
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
@@ -24,7 +25,7 @@ def result_page(request: Request, session: SessionDep, user: CurrentUser, assess
         "assessment": assessment,
         "candidate": candidate,
         "result": result,
-        "bank": request.app.state.bank,
+        "bank": app_state(request).bank,
     }
     return render(request, "grading/result.html", context)
 
@@ -62,6 +63,6 @@ def override(
         "assessment": assessment,
         "candidate": candidate,
         "q": updated,
-        "bank": request.app.state.bank,
+        "bank": app_state(request).bank,
     }
     return render(request, "grading/partials/question_result.html", context)

@@ -10,6 +10,7 @@ from fastapi import Request
 from app.models import Candidate
 from app.secrets_store import signing_key
 from app.web.i18n import gettext
+from app.web.state import app_state
 
 SESSION_KEY = "blind_review"
 PSEUDONYM_HEX_DIGITS = 6  # 16.7M values: a clash among one interviewer's candidates is unlikely
@@ -39,6 +40,6 @@ def candidate_label(request: Request, candidate: Candidate) -> str:
     if not is_blind(request):
         return candidate.name
     assert candidate.id is not None
-    settings = request.app.state.settings
+    settings = app_state(request).settings
     code = pseudonym_code(key=_key(settings.secret_key, settings.var_dir), candidate_id=candidate.id)
     return f"{gettext('Candidate')} {code}"

@@ -7,10 +7,15 @@ import anyio
 from fastapi import Depends, Path, Request
 from sqlmodel import Session
 
+from app.bank.loader import Bank
 from app.errors import N_, AppError
+from app.grading.service import Graders
+from app.grading.worker import InProcessQueue
 from app.models import User
 from app.settings import Settings
 from app.web.csrf import require_csrf
+from app.web.rate_limit import RateLimiter
+from app.web.state import app_state
 
 # Ids an INTEGER column cannot hold (PostgreSQL's is 32-bit) name nothing: 404, not a database error.
 MAX_ID = 2**31 - 1
@@ -32,12 +37,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     thread: threads waiting for connections held by requests waiting for threads was how the
     server deadlocked. There are as many slots as threads, and fewer than pooled connections.
     """
-    slots: anyio.Semaphore = request.app.state.db_slots
-    with anyio.move_on_after(request.app.state.settings.busy_timeout_s) as wait:
+    state = app_state(request)
+    slots = state.db_slots
+    with anyio.move_on_after(state.settings.busy_timeout_s) as wait:
         await slots.acquire()
     if wait.cancelled_caught:
         raise ServerBusy(BUSY)
-    session = Session(request.app.state.engine, expire_on_commit=False)
+    session = Session(state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
@@ -45,7 +51,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         with anyio.CancelScope(shield=True):
             try:
                 if session.in_transaction():  # closing rolls back on the connection: not on the loop
-                    await anyio.to_thread.run_sync(session.close, limiter=request.app.state.release_threads)
+                    await anyio.to_thread.run_sync(session.close, limiter=state.release_threads)
                 else:
                     session.close()
             finally:
@@ -53,12 +59,32 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 async def app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    """The app's own settings object (tests build their own), never a process-wide one."""
+    return app_state(request).settings
+
+
+async def app_bank(request: Request) -> Bank:
+    return app_state(request).bank
+
+
+async def app_graders(request: Request) -> Graders:
+    return app_state(request).graders
+
+
+async def app_queue(request: Request) -> InProcessQueue:
+    return app_state(request).queue
+
+
+async def app_example_runs(request: Request) -> RateLimiter:
+    return app_state(request).example_runs
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
+BankDep = Annotated[Bank, Depends(app_bank)]
+GradersDep = Annotated[Graders, Depends(app_graders)]
+QueueDep = Annotated[InProcessQueue, Depends(app_queue)]
+ExampleRunsDep = Annotated[RateLimiter, Depends(app_example_runs)]
 DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

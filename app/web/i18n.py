@@ -8,9 +8,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from app.bank.schema import LOCALES
 from app.settings import PROJECT_ROOT
 
-LOCALES = ("en", "ja")
 LOCALE_DIR = PROJECT_ROOT / "locale"
 current_locale: ContextVar[str] = ContextVar("current_locale", default="en")
 
@@ -35,10 +35,6 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_locale.get()).ngettext(singular, plural, n)
-
-
-def pick_locale(requested: str | None, default: str = "en") -> str:
-    return requested if requested in LOCALES else default
 
 
 def locale_from_header(accept_language: str | None, default: str = "en") -> str:

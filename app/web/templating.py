@@ -4,7 +4,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from app.settings import PROJECT_ROOT
@@ -23,6 +24,17 @@ templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["current_locale"] = current_locale.get
 templates.env.globals["label"] = label
 templates.env.globals["candidate_label"] = candidate_label
+
+
+@pass_context
+def topic_name(context: Context, topic_id: str) -> str:
+    """A topic's name in the page's language (a report may fix `locale`), from the context's bank."""
+    bank = context.get("bank")
+    topic = bank.topics.get(topic_id) if bank is not None else None
+    return str(topic.name.get(context.get("locale") or current_locale.get())) if topic else topic_id
+
+
+templates.env.globals["topic_name"] = topic_name
 
 
 def is_htmx(request: Request) -> bool:

@@ -48,22 +48,6 @@ def test_unknown_profile_and_bad_email_are_refused(
     assert campaign_assessment_ids(session=session, user=interviewer, filters=CampaignFilter()) == []
 
 
-def test_a_second_assessment_never_repeats_a_question(
-    session: Session, services: Services, interviewer: User
-) -> None:
-    first = new_assessment(session, services.bank, interviewer)
-    seen = service.questions_seen_by(session=session, candidate_id=first.candidate_id)
-    second = service.add_assessment(
-        session=session,
-        bank=services.bank,
-        owner=interviewer,
-        candidate_id=first.candidate_id,
-        profile_id="data-scientist",
-    )
-    again = {r.question_id for r in service.assessment_questions(session=session, assessment=second)}
-    assert not again & seen
-
-
 def test_invite_token_is_random_and_stored_only_as_a_hash(
     session: Session, services: Services, interviewer: User
 ) -> None:

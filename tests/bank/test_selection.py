@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.bank.loader import Bank
-from app.bank.selection import eligible_questions, select_questions, topic_coverage
-from app.bank.swap import swap, swap_options
+from app.bank.selection import eligible_questions, select_questions, topic_counts, topic_coverage
+from app.bank.swap import choose_swap, swap_options
 from app.errors import Invalid, NotFound
 
 if TYPE_CHECKING:
@@ -250,22 +250,23 @@ def test_every_swap_option_keeps_kind_band_budget_and_coverage(
     )
     before = {t for t, count in selection.topic_counts.items() if count}
     for option in options:
-        swapped = swap(
+        assert option == choose_swap(
             bank=case.bank,
-            selection=selection,
+            profile_id="general",
+            current=selection.question_ids,
             replace=outgoing,
             replacement=option.question_id,
             exposure=exposure,
         )
-        chosen = _selected(case, swapped.question_ids)
-        assert outgoing not in swapped.question_ids and option.question_id in swapped.question_ids
-        assert len(set(swapped.question_ids)) == len(chosen)
+        swapped = [option.question_id if q == outgoing else q for q in selection.question_ids]
+        chosen = _selected(case, swapped)
+        assert len(set(swapped)) == len(chosen)
         assert Counter(q.question.kind for q in chosen) == Counter(
             q.question.kind for q in _selected(case, selection.question_ids)
         )
-        assert swapped.total_minutes <= profile.minutes
+        assert sum(q.question.minutes for q in chosen) <= profile.minutes
         assert all(profile.difficulty[0] <= q.question.difficulty <= profile.difficulty[1] for q in chosen)
-        assert before <= {t for t, count in swapped.topic_counts.items() if count}
+        assert before <= {t for t, count in topic_counts(chosen, profile).items() if count}
         assert option.reason.topic in case.bank.questions[outgoing].question.topics
     assert [exposure[o.question_id] for o in options] == sorted(exposure[o.question_id] for o in options)
 
@@ -311,8 +312,14 @@ def test_swapping_in_a_question_that_is_not_an_option_is_refused(rubric: RubricF
     selection = select_questions(bank=bank, profile_id="general", seed=3)
     text_id = next(i.question_id for i in selection.items if i.reason.kind == "text")
     code_outside = next(q for q in ("code-one", "code-two") if q not in selection.question_ids)
-    with pytest.raises(Invalid, match="cannot replace"):
-        swap(bank=bank, selection=selection, replace=text_id, replacement=code_outside)
+    with pytest.raises(Invalid, match="break the profile's coverage"):
+        choose_swap(
+            bank=bank,
+            profile_id="general",
+            current=selection.question_ids,
+            replace=text_id,
+            replacement=code_outside,
+        )
     with pytest.raises(Invalid, match="not in the current set"):
         swap_options(bank=bank, profile_id="general", current=selection.question_ids, replace=code_outside)
 

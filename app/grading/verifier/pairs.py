@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from app.bank.schema import KeyPoint, Misconception, Question
+from app.bank.schema import LOCALES, KeyPoint, Misconception, Question
 
 DEV_SHARE = 0.15  # of hypotheses (never split across train and dev), for reporting while training
 
@@ -58,7 +58,7 @@ def bank_pairs(questions: Iterable[Question]) -> list[Pair]:
     pairs = []
     for question in questions:
         items: list[KeyPoint | Misconception] = [*question.key_points, *question.misconceptions]
-        for language in ("en", "ja"):
+        for language in LOCALES:
             texts = [(item.text.get(language) if language == "ja" else item.text.en) for item in items]
             for item, text in zip(items, texts, strict=True):
                 if not text or (language == "ja" and item.text.ja is None):
