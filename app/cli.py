@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.bank.cli import register
 
     register(commands, import_humaneval=import_humaneval)
+    from app.grading.verifier.cli import register as register_model
+
+    register_model(commands)
     return parser
 
 

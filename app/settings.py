@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     # Two, so one candidate's looping code (one worker in the sandbox) never stalls everyone's grading.
     grading_workers: int = 2
     grading_max_attempts: int = 3
+    # The verifier (entails / contradicts / neither) over the spans similarity picks; its trained
+    # files ship in models/verifier (`grader model train-verifier` makes them).
+    verifier: bool = True
+    verifier_dir: Path = PROJECT_ROOT / "models" / "verifier"
 
     # Requests served at once: sizes the worker threads and the database pool together (app/db.py).
     # Few: the work is CPU-bound under one GIL, and more threads only queue behind each other

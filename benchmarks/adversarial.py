@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.bank.schema import Question
 from app.grading.freetext import FreeTextGrader, GradeRequest, TextGrade
 from app.settings import get_settings
+from benchmarks.verifier_modes import MODES, verifier_for
 
 DATA = Path(__file__).resolve().parent / "data" / "adversarial"
 KINDS = ["correct", "paraphrase", "partial", "wrong_claim", "negated_misconception", "off_topic"]
@@ -127,12 +128,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    parser.add_argument(
+        "--verifier", choices=MODES, default="both", help="the ablation: which verifier parts"
+    )
     args = parser.parse_args()
     items = load_set(args.data)
-    grader = FreeTextGrader.from_settings(get_settings())
+    settings = get_settings()
+    base = FreeTextGrader.from_settings(settings.model_copy(update={"verifier": False}))
+    japanese = base.encoder("ja")
+    verifier = verifier_for(args.verifier, japanese_encoder=japanese)
+    grader = FreeTextGrader(english=base.encoder("en"), japanese=japanese, verifier=verifier)
     grade_set(grader, items[:1])  # warm-up: caches and lazy model parts, not timed
     graded, seconds = grade_set(grader, items)
-    report: dict[str, object] = {"questions": len(items), "answers": len(graded)}
+    report: dict[str, object] = {"questions": len(items), "answers": len(graded), "verifier": args.verifier}
     for language in LOCALES:
         report[language] = figures(graded, language)
     report |= language_gap(graded)

@@ -31,6 +31,7 @@ from app.grading.encoders import Encoder, load_encoder
 from app.grading.freetext import FreeTextGrader, GradeRequest, TextGrade, fit_calibration
 from app.grading.freetext.reference_rubric import question_from_reference
 from app.settings import get_settings
+from benchmarks.verifier_modes import MODES, verifier_for
 
 RUBRIC_VERSION = "reference-sentences-v1"
 K_SHOTS = 10
@@ -170,6 +171,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("--embedding-cache", type=Path, help="development: remember embeddings in this file")
+    parser.add_argument(
+        "--verifier", choices=MODES, default="both", help="the ablation: which verifier parts"
+    )
     args = parser.parse_args()
 
     rows = load_rows(args.data)
@@ -179,7 +183,8 @@ def main() -> None:
     load_s = time.perf_counter() - started
 
     # Throughput on real answers, uncached: the first SPEED_SAMPLE answers with their rubrics warm.
-    grader = FreeTextGrader(english=encoder, japanese=encoder)
+    verifier = verifier_for(args.verifier, japanese_encoder=encoder)
+    grader = FreeTextGrader(english=encoder, japanese=encoder, verifier=verifier)
     sample = rows[:SPEED_SAMPLE]
     for qid in {r["question_id"] for r in sample}:
         grade_all(grader, [next(r for r in sample if r["question_id"] == qid)], questions)
@@ -189,7 +194,7 @@ def main() -> None:
 
     if args.embedding_cache:
         memo = MemoEncoder(encoder, args.embedding_cache)
-        grades = grade_all(FreeTextGrader(english=memo, japanese=memo), rows, questions)
+        grades = grade_all(FreeTextGrader(english=memo, japanese=memo, verifier=verifier), rows, questions)
         memo.save()
     else:
         grades = grade_all(grader, rows, questions)
@@ -200,6 +205,7 @@ def main() -> None:
         "answers_per_s": answers_per_s,
         "model_load_s": load_s,
         "model": encoder.name,
+        "verifier": args.verifier,
         "rubric_version": RUBRIC_VERSION,
         "key_points": sum(len(q.key_points) for q in questions.values()),
     }

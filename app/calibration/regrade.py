@@ -1,18 +1,19 @@
 """Re-grade stored answers after a rubric or calibration change, and say what changed per candidate.
 
-Overrides are separate rows applied over the machine grade, so a re-grade never loses them.
+Overrides are separate rows applied over the machine grade, so a re-grade never loses them. The answers
+go through the worker's grading flow as one batch: the query count does not grow with their number.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from app.bank.loader import Bank
-from app.bank.sync import question_at_version
 from app.errors import N_, Invalid
-from app.grading.fits import calibration_for
-from app.grading.service import Graders, grade_answer, store_grade
-from app.models import Answer, Assessment, AssessmentQuestion, Candidate, Grade, Override, User
+from app.grading.items import load_items
+from app.grading.service import Graders, grade_items, store_grades
+from app.models import Assessment, AssessmentQuestion, Candidate, Grade, Override, User
 from app.results.scores import final_points
 
 MAX_ANSWERS_PER_REGRADE = 2000
@@ -40,7 +41,7 @@ def regrade(
 ) -> list[GradeChange]:
     """Grade again with the bank's current rubric and calibration; returns every answer's change."""
     query = (
-        select(Grade, AssessmentQuestion, Assessment, Candidate)
+        select(Grade.points, AssessmentQuestion, Candidate.name)
         .join(AssessmentQuestion, col(AssessmentQuestion.id) == col(Grade.assessment_question_id))
         .join(Assessment, col(Assessment.id) == col(AssessmentQuestion.assessment_id))
         .join(Candidate, col(Candidate.id) == col(Assessment.candidate_id))
@@ -54,45 +55,39 @@ def regrade(
     rows = session.exec(query.limit(MAX_ANSWERS_PER_REGRADE + 1)).all()
     if len(rows) > MAX_ANSWERS_PER_REGRADE:
         raise Invalid(N_("Too many answers to re-grade at once; choose one question."))
-    return [_regrade_one(session=session, graders=graders, bank=bank, row=row) for row in rows]
-
-
-def _regrade_one(
-    *,
-    session: Session,
-    graders: Graders,
-    bank: Bank,
-    row: tuple[Grade, AssessmentQuestion, Assessment, Candidate],
-) -> GradeChange:
-    grade, aq, assessment, candidate = row
-    old_points, old_version = grade.points, aq.rubric_version
-    current = bank.questions.get(aq.question_id)
-    if current is not None:
-        aq.rubric_version = current.version
+    old_versions = [aq.rubric_version for _, aq, _ in rows]
+    items = load_items(
+        session=session,
+        assessment_question_ids=[aq.id for _, aq, _ in rows if aq.id is not None],
+        rubric_versions={q_id: loaded.version for q_id, loaded in bank.questions.items()},
+    )
+    graded = grade_items(graders=graders, items=items)
+    for (_, aq, _), item in zip(rows, items, strict=True):
+        aq.rubric_version = item.rubric_version
         session.add(aq)
-    question = question_at_version(session=session, question_id=aq.question_id, version=aq.rubric_version)
-    answer = session.exec(select(Answer).where(Answer.assessment_question_id == aq.id)).first()
-    outcome = grade_answer(
-        graders=graders,
-        question=question,
-        rubric_version=aq.rubric_version,
-        content=answer.content if answer else "",
-        language=candidate.locale,
-        calibration=calibration_for(session=session, owner_id=candidate.owner_id, question_id=aq.question_id),
-    )
-    new_grade = store_grade(session=session, aq=aq, outcome=outcome)
-    overrides = session.exec(
-        select(Override).where(Override.assessment_question_id == aq.id).order_by(col(Override.id))
-    ).all()
-    weights = {kp.id: kp.weight for kp in question.key_points}
-    return GradeChange(
-        assessment_id=assessment.id,  # type: ignore[arg-type]
-        candidate=candidate.name,
-        question_id=aq.question_id,
-        old_version=old_version,
-        new_version=aq.rubric_version,
-        old_points=old_points,
-        new_points=new_grade.points,
-        final_points=final_points(grade=new_grade, key_point_weights=weights, overrides=overrides),
-        max_points=new_grade.max_points,
-    )
+    store_grades(session=session, graded=graded)
+    overrides: dict[int, list[Override]] = defaultdict(list)
+    for override in session.exec(
+        select(Override)
+        .where(col(Override.assessment_question_id).in_([item.assessment_question_id for item in items]))
+        .order_by(col(Override.id))
+    ):
+        overrides[override.assessment_question_id].append(override)
+    return [
+        GradeChange(
+            assessment_id=aq.assessment_id,
+            candidate=candidate,
+            question_id=g.item.question.id,
+            old_version=old_version,
+            new_version=g.item.rubric_version,
+            old_points=old_points,
+            new_points=g.detail.points,
+            final_points=final_points(
+                detail=g.detail,
+                key_point_weights={kp.id: kp.weight for kp in g.item.question.key_points},
+                overrides=overrides[g.item.assessment_question_id],
+            ),
+            max_points=g.detail.max_points,
+        )
+        for (old_points, aq, candidate), old_version, g in zip(rows, old_versions, graded, strict=True)
+    ]

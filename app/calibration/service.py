@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.bank.loader import Bank
+from app.grading.detail import TextDetail, parse_detail
 from app.grading.freetext.agreement import agreement
 from app.grading.freetext.calibration import MIN_QUESTION_LABELS, Calibration, fit_calibration
 from app.models import Assessment, AssessmentQuestion, CalibrationFit, Candidate, Grade, Override, User
@@ -41,15 +42,16 @@ def labels(*, session: Session, owner: User) -> list[Label]:
         grouped.setdefault(override.assessment_question_id, (grade, aq, []))[2].append(override)
     result = []
     for grade, aq, overrides in grouped.values():
-        if "raw_credit" not in grade.detail:
+        detail = parse_detail(grade.detail)
+        if not isinstance(detail, TextDetail):
             continue  # code answers are graded by tests, not calibrated
-        weights = {kp["id"]: float(kp["weight"]) for kp in grade.detail.get("key_points", [])}
-        human = final_points(grade=grade, key_point_weights=weights, overrides=overrides)
+        weights = {kp.id: kp.weight for kp in detail.key_points}
+        human = final_points(detail=detail, key_point_weights=weights, overrides=overrides)
         max_points = grade.max_points or 1.0
         result.append(
             Label(
                 question_id=aq.question_id,
-                raw_credit=float(grade.detail["raw_credit"]),
+                raw_credit=detail.raw_credit,
                 machine_credit=grade.points / max_points,
                 human_credit=human / max_points,
             )

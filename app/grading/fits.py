@@ -3,20 +3,48 @@
 Fitting happens in app/calibration; grading only reads what was stored, so it never imports it.
 """
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.grading.freetext.calibration import Calibration
 from app.models import CalibrationFit
 
 
-def calibration_for(*, session: Session, owner_id: int, question_id: str) -> tuple[int, Calibration] | None:
-    """The owner's newest fit for this question, else their newest global one; with its id for the record."""
-    for where in (col(CalibrationFit.question_id) == question_id, col(CalibrationFit.question_id).is_(None)):
-        row = session.exec(
-            select(CalibrationFit)
-            .where(where, col(CalibrationFit.owner_id) == owner_id)
-            .order_by(col(CalibrationFit.id).desc())
-        ).first()
-        if row is not None and row.id is not None:
-            return row.id, Calibration.model_validate(row.params)
-    return None
+@dataclass(frozen=True)
+class Fit:
+    id: int  # the CalibrationFit row, recorded with the grade
+    calibration: Calibration
+
+
+@dataclass(frozen=True)
+class Fits:
+    newest: Mapping[tuple[int, str | None], Fit]  # (owner, question or None for the global fit)
+
+    def for_answer(self, *, owner_id: int, question_id: str) -> Fit | None:
+        """The owner's newest fit for this question, else their newest global one; never another owner's."""
+        return self.newest.get((owner_id, question_id)) or self.newest.get((owner_id, None))
+
+
+def newest_fits(*, session: Session, owner_ids: Collection[int], question_ids: Collection[str]) -> Fits:
+    """The fits in force for these owners and questions, in one query however many answers need them."""
+    if not owner_ids:
+        return Fits({})
+    newest_ids = (
+        select(func.max(CalibrationFit.id))
+        .where(
+            col(CalibrationFit.owner_id).in_(owner_ids),
+            or_(col(CalibrationFit.question_id).in_(question_ids), col(CalibrationFit.question_id).is_(None)),
+        )
+        .group_by(col(CalibrationFit.owner_id), col(CalibrationFit.question_id))
+    )
+    rows = session.exec(select(CalibrationFit).where(col(CalibrationFit.id).in_(newest_ids)))
+    return Fits(
+        {
+            (row.owner_id, row.question_id): Fit(row.id, Calibration.model_validate(row.params))
+            for row in rows
+            if row.id is not None
+        }
+    )

@@ -77,9 +77,3 @@ def requeue_awaiting_sandbox(*, session: Session) -> int:
     )
     session.commit()
     return int(result.rowcount)
-
-
-def jobs_for(*, session: Session, assessment_question_ids: Sequence[int]) -> Sequence[GradingJob]:
-    return session.exec(
-        select(GradingJob).where(col(GradingJob.assessment_question_id).in_(assessment_question_ids))
-    ).all()

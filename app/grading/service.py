@@ -1,30 +1,25 @@
-"""Grade one job: the stored answer against the rubric version the candidate was asked."""
+"""The grading flow shared by the worker and re-grading: load items in a batch, grade them, store the grades.
+
+Loading (app/grading/items.py) and storing take a constant number of queries per batch; grading in
+between runs none, so no write lock is held while the models and the sandbox work.
+"""
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sqlalchemy import exists, update
 from sqlmodel import Session, col, select
 
-from app.bank.schema import Question
-from app.bank.sync import question_at_version
 from app.grading import jobs
-from app.grading.fits import calibration_for
-from app.models import (
-    Answer,
-    Assessment,
-    AssessmentQuestion,
-    AssessmentState,
-    Candidate,
-    Grade,
-    GradingJob,
-    JobState,
-)
+from app.grading.detail import CodeDetail, GradeDetail, TextDetail
+from app.grading.items import GradingItem, load_items
+from app.models import Assessment, AssessmentQuestion, AssessmentState, Grade, GradingJob, JobState
 from app.sandbox import SandboxError, SandboxUnavailable
 
 if TYPE_CHECKING:
     from app.grading.freetext import FreeTextGrader
-    from app.grading.freetext.calibration import Calibration
     from app.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
@@ -40,64 +35,65 @@ class Graders:
 
 
 @dataclass(frozen=True)
-class GradeOutcome:
-    points: float
-    max_points: float
-    detail: dict[str, Any]
-    grader: str
+class Graded:
+    item: GradingItem
+    detail: GradeDetail
 
 
-def grade_answer(
-    *,
-    graders: Graders,
-    question: Question,
-    rubric_version: str,
-    content: str,
-    language: str,
-    calibration: tuple[int, "Calibration"] | None = None,
-) -> GradeOutcome:
+def _grade(*, graders: Graders, item: GradingItem) -> GradeDetail:
+    question = item.question
     if question.kind == "code":
         if graders.sandbox is None:
             raise SandboxUnavailable("the code sandbox is not available on this server")
         from app.grading.code import grade_code
 
         assert question.code is not None
-        code_grade = grade_code(source=content, spec=question.code, sandbox=graders.sandbox)
-        return GradeOutcome(
-            code_grade.points, code_grade.max_points, code_grade.model_dump(mode="json"), "sandbox"
-        )
+        code_grade = grade_code(source=item.content, spec=question.code, sandbox=graders.sandbox)
+        return CodeDetail.model_validate(dict(code_grade))
     text_grade = graders.free_text.grade(
-        answer=content,
+        answer=item.content,
         question=question,
-        rubric_version=rubric_version,
-        language="ja" if language == "ja" else "en",
-        calibration=calibration[1] if calibration else None,
+        rubric_version=item.rubric_version,
+        language=item.language,
+        calibration=item.fit.calibration if item.fit else None,
     )
-    detail = text_grade.model_dump(mode="json") | {"calibration_id": calibration[0] if calibration else None}
-    return GradeOutcome(text_grade.points, text_grade.max_points, detail, text_grade.encoder)
+    return TextDetail.model_validate(dict(text_grade) | {"calibration_id": item.fit.id if item.fit else None})
+
+
+def grade_items(*, graders: Graders, items: Sequence[GradingItem]) -> list[Graded]:
+    """Grade plain items: no database access, so the caller decides what a failure means."""
+    return [Graded(item, _grade(graders=graders, item=item)) for item in items]
+
+
+def store_grades(*, session: Session, graded: Sequence[Graded]) -> None:
+    """Insert or replace each answer's machine grade in one transaction, with the caller's pending changes."""
+    existing = {
+        grade.assessment_question_id: grade
+        for grade in session.exec(
+            select(Grade).where(
+                col(Grade.assessment_question_id).in_([g.item.assessment_question_id for g in graded])
+            )
+        )
+    }
+    for g in graded:
+        detail = g.detail
+        grade = existing.get(g.item.assessment_question_id) or Grade(
+            assessment_question_id=g.item.assessment_question_id,
+            points=0,
+            max_points=0,
+            grader="",
+            rubric_version="",
+        )
+        grade.points, grade.max_points, grade.grader = detail.points, detail.max_points, detail.grader
+        grade.detail, grade.rubric_version = detail.model_dump(mode="json"), g.item.rubric_version
+        session.add(grade)
+    session.commit()
 
 
 def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
-    aq = session.get(AssessmentQuestion, job.assessment_question_id)
-    assert aq is not None and aq.id is not None
-    assessment = session.get(Assessment, aq.assessment_id)
-    candidate = session.get(Candidate, assessment.candidate_id) if assessment else None
-    question = question_at_version(session=session, question_id=aq.question_id, version=aq.rubric_version)
-    answer = session.exec(select(Answer).where(Answer.assessment_question_id == aq.id)).first()
+    items = load_items(session=session, assessment_question_ids=[job.assessment_question_id])
     try:
-        outcome = grade_answer(
-            graders=graders,
-            question=question,
-            rubric_version=aq.rubric_version,
-            content=answer.content if answer else "",
-            language=candidate.locale if candidate else "en",
-            # Calibration belongs to the interviewer who owns the candidate, never to another one.
-            calibration=calibration_for(
-                session=session, owner_id=candidate.owner_id, question_id=aq.question_id
-            )
-            if candidate
-            else None,
-        )
+        graded = grade_items(graders=graders, items=items)
     except SandboxUnavailable as exc:  # no sandbox here: the job waits for a server that has one
         jobs.finish(session=session, job=job, state=JobState.awaiting_sandbox, error=exc.message)
         return
@@ -112,31 +108,30 @@ def run_job(*, session: Session, graders: Graders, job: GradingJob) -> None:
             session=session, job=job, error=f"{type(exc).__name__}: {exc}", max_attempts=graders.max_attempts
         )
         return
-    store_grade(session=session, aq=aq, outcome=outcome)
+    store_grades(session=session, graded=graded)
     jobs.finish(session=session, job=job)
-    if assessment is not None:
-        mark_graded_when_complete(session=session, assessment=assessment)
+    mark_graded_when_complete(session=session, assessment_question_id=job.assessment_question_id)
 
 
-def store_grade(*, session: Session, aq: AssessmentQuestion, outcome: GradeOutcome) -> Grade:
-    grade = session.exec(select(Grade).where(Grade.assessment_question_id == aq.id)).first()
-    grade = grade or Grade(assessment_question_id=aq.id, points=0, max_points=0, grader="", rubric_version="")  # type: ignore[arg-type]
-    grade.points, grade.max_points = outcome.points, outcome.max_points
-    grade.detail, grade.grader, grade.rubric_version = outcome.detail, outcome.grader, aq.rubric_version
-    session.add(grade)
+def mark_graded_when_complete(*, session: Session, assessment_question_id: int) -> None:
+    """A submitted assessment becomes graded once none of its questions lacks a grade."""
+    assessment_id = (
+        select(AssessmentQuestion.assessment_id)
+        .where(col(AssessmentQuestion.id) == assessment_question_id)
+        .scalar_subquery()
+    )
+    ungraded = (
+        select(AssessmentQuestion.id)
+        .join(Grade, col(Grade.assessment_question_id) == col(AssessmentQuestion.id), isouter=True)
+        .where(col(AssessmentQuestion.assessment_id) == col(Assessment.id), col(Grade.id).is_(None))
+    )
+    session.execute(
+        update(Assessment)
+        .where(
+            col(Assessment.id) == assessment_id,
+            col(Assessment.state) == AssessmentState.submitted,
+            ~exists(ungraded),
+        )
+        .values(state=AssessmentState.graded)
+    )
     session.commit()
-    session.refresh(grade)
-    return grade
-
-
-def mark_graded_when_complete(*, session: Session, assessment: Assessment) -> None:
-    aq_ids = session.exec(
-        select(AssessmentQuestion.id).where(AssessmentQuestion.assessment_id == assessment.id)
-    ).all()
-    graded = session.exec(
-        select(Grade.assessment_question_id).where(col(Grade.assessment_question_id).in_(aq_ids))
-    ).all()
-    if len(set(graded)) == len(aq_ids) and assessment.state == AssessmentState.submitted:
-        assessment.state = AssessmentState.graded
-        session.add(assessment)
-        session.commit()

@@ -1,12 +1,10 @@
-"""Grading off the request path: an in-process worker thread by default.
+"""Grading off the request path: worker threads in the server process.
 
-`GradingQueue` is the small interface a distributed queue (e.g. Redis-backed) can implement:
-jobs live in the database either way, the queue only wakes workers up.
+Jobs live in the database; the queue only wakes the workers up.
 """
 
 import logging
 import threading
-from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,15 +14,6 @@ from app.grading.service import Graders, run_job
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 2.0
-
-
-class GradingQueue(Protocol):
-    def start(self) -> None: ...
-
-    def notify(self) -> None:
-        """New jobs were queued."""
-
-    def stop(self) -> None: ...
 
 
 class InProcessQueue:

@@ -2,10 +2,10 @@
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, TypeVar
 
 from sqlmodel import Session
 
+from app.grading.detail import CodeDetail, TextDetail
 from app.models import User
 from app.reports.export_schema import (
     CampaignExport,
@@ -15,7 +15,6 @@ from app.reports.export_schema import (
     MisconceptionRecord,
     OverrideRecord,
     QuestionRecord,
-    Record,
     TestRecord,
     TopicRecord,
 )
@@ -23,7 +22,6 @@ from app.reports.service import CampaignFilter, iter_campaign_results
 from app.results.loading import CandidateResult, as_utc
 from app.results.scores import QuestionResult
 
-R = TypeVar("R", bound=Record)
 assert list(CampaignExport.model_fields)[-1] == "candidates", "the stream splices records into the last field"
 
 
@@ -31,34 +29,49 @@ def _moment(value: datetime | None) -> datetime | None:
     return as_utc(value) if value else None
 
 
-def _pick(model: type[R], stored: dict[str, Any]) -> R:
-    """The stored evidence's fields that the schema publishes (grader internals stay out)."""
-    return model.model_validate({k: v for k, v in stored.items() if k in model.model_fields})
-
-
-def _key_points(question: QuestionResult, detail: dict[str, Any]) -> list[KeyPointRecord]:
+def _key_points(question: QuestionResult, detail: TextDetail) -> list[KeyPointRecord]:
     overrides = question.key_point_overrides
-    records = []
-    for kp in detail.get("key_points", []):
-        machine = float(kp.get("credit", 0.0))
-        override = overrides.get(kp["id"])
-        records.append(
-            KeyPointRecord(
-                id=kp["id"],
-                weight=float(kp.get("weight", 1.0)),
-                span=kp.get("span", ""),
-                similarity=float(kp.get("similarity") or 0.0),
-                decision=kp.get("decision", "none"),
-                machine_credit=machine,
-                credit=override.after if override else machine,
-            )
+    return [
+        KeyPointRecord(
+            id=kp.id,
+            weight=kp.weight,
+            span=kp.span,
+            similarity=kp.similarity,
+            decision=kp.decision,
+            machine_credit=kp.credit,
+            credit=overrides[kp.id].after if kp.id in overrides else kp.credit,
         )
-    return records
+        for kp in detail.key_points
+    ]
+
+
+def _misconceptions(detail: TextDetail) -> list[MisconceptionRecord]:
+    return [
+        MisconceptionRecord(id=m.id, weight=m.weight, span=m.span, similarity=m.similarity, matched=m.matched)
+        for m in detail.misconceptions
+    ]
+
+
+def _tests(detail: CodeDetail) -> list[TestRecord]:
+    return [
+        TestRecord(
+            index=t.index,
+            kind=t.kind,
+            verdict=t.verdict.value,
+            weight=t.weight,
+            points=t.points,
+            detail=t.detail,
+            args=t.args,
+            expected=t.expected,
+            got=t.got,
+        )
+        for t in detail.tests
+    ]
 
 
 def question_record(question: QuestionResult) -> QuestionRecord:
-    item, grade = question.item, question.grade
-    detail: dict[str, Any] = grade.detail if grade else {}
+    item, grade, detail = question.item, question.grade, question.detail
+    text = detail if isinstance(detail, TextDetail) else None
     return QuestionRecord(
         position=item.assessment_question.position,
         question_id=item.question.id,
@@ -72,11 +85,11 @@ def question_record(question: QuestionResult) -> QuestionRecord:
         machine_points=question.machine_points,
         max_points=question.max_points,
         grader=grade.grader if grade else None,
-        needs_review=bool(detail.get("needs_review", False)),
-        review_reasons=list(detail.get("review_reasons", [])),
-        key_points=_key_points(question, detail),
-        misconceptions=[_pick(MisconceptionRecord, m) for m in detail.get("misconceptions", [])],
-        tests=[_pick(TestRecord, t) for t in detail.get("tests", [])],
+        needs_review=text.needs_review if text else False,
+        review_reasons=list(text.review_reasons) if text else [],
+        key_points=_key_points(question, text) if text else [],
+        misconceptions=_misconceptions(text) if text else [],
+        tests=_tests(detail) if isinstance(detail, CodeDetail) else [],
         overrides=[
             OverrideRecord(
                 key_point_id=o.key_point_id,

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.bank.loader import Bank
+from app.grading.detail import TextDetail
 from app.models import User
 from app.reports.charts import Bar, topic_profile_svg
 from app.results.loading import CandidateResult
@@ -39,18 +40,13 @@ def highlighted(answer: str, highlights: list[Highlight]) -> Markup:
 
 
 def question_highlights(question: QuestionResult) -> list[Highlight]:
-    if question.grade is None:
+    detail = question.detail
+    if not isinstance(detail, TextDetail):
         return []
     key_points = [
-        Highlight(str(i), kp.get("span", ""))
-        for i, kp in enumerate(question.grade.detail.get("key_points", []), start=1)
-        if kp.get("credit", 0) > 0
+        Highlight(str(i), kp.span) for i, kp in enumerate(detail.key_points, start=1) if kp.credit > 0
     ]
-    misconceptions = [
-        Highlight("✗" + m["id"], m.get("span", ""))
-        for m in question.grade.detail.get("misconceptions", [])
-        if m.get("matched")
-    ]
+    misconceptions = [Highlight("✗" + m.id, m.span) for m in detail.misconceptions if m.matched]
     return key_points + misconceptions
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.auth.access import get_assessment
+from app.grading.rubrics import QuestionCache
 from app.models import (
     Assessment,
     AssessmentQuestion,
@@ -17,7 +18,7 @@ from app.models import (
     Candidate,
     User,
 )
-from app.results.loading import CandidateResult, QuestionCache, load_results
+from app.results.loading import CandidateResult, load_results
 
 BATCH_SIZE = 100  # assessments per round of queries: bounds memory and the size of IN lists
 FINAL_STATES = (AssessmentState.submitted, AssessmentState.graded)

@@ -12,7 +12,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.answers.service import SheetItem
-from app.bank.schema import Question
+from app.grading.detail import parse_detail
+from app.grading.rubrics import QuestionCache
 from app.models import (
     Answer,
     Assessment,
@@ -21,7 +22,6 @@ from app.models import (
     Grade,
     GradingJob,
     Override,
-    RubricVersion,
 )
 from app.results.scores import AssessmentResult, QuestionResult, summarise
 
@@ -43,28 +43,6 @@ class CandidateResult:
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones: make both aware."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class QuestionCache:
-    """Rubric versions parsed once per export rather than once per answer."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._questions: dict[tuple[str, str], Question] = {}
-
-    def load(self, keys: Iterable[tuple[str, str]]) -> None:
-        missing = set(keys) - self._questions.keys()
-        if not missing:
-            return
-        rows = self._session.exec(
-            select(RubricVersion).where(col(RubricVersion.question_id).in_({q for q, _ in missing}))
-        )
-        for row in rows:
-            if (row.question_id, row.version) in missing:
-                self._questions[(row.question_id, row.version)] = Question.model_validate(row.body)
-
-    def get(self, question_id: str, version: str) -> Question:
-        return self._questions[(question_id, version)]
 
 
 def _by_question(rows: Iterable[Any]) -> dict[int, list[Any]]:
@@ -110,8 +88,11 @@ def load_results(
     for aq in aq_rows:
         assert aq.id is not None
         item = SheetItem(aq, questions.get(aq.question_id, aq.rubric_version), _last(answers.get(aq.id)))
+        grade: Grade | None = _last(grades.get(aq.id))
+        # The one place stored evidence becomes typed: everything downstream reads attributes.
+        detail = parse_detail(grade.detail) if grade else None
         per_assessment[aq.assessment_id].append(
-            QuestionResult(item, _last(grades.get(aq.id)), _last(jobs.get(aq.id)), overrides.get(aq.id, []))
+            QuestionResult(item, grade, detail, _last(jobs.get(aq.id)), overrides.get(aq.id, []))
         )
     by_id = {assessment.id: (assessment, candidate) for assessment, candidate in pairs}
     return [

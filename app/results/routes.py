@@ -27,7 +27,7 @@ def result_page(request: Request, session: SessionDep, user: CurrentUser, assess
         "result": result,
         "bank": app_state(request).bank,
     }
-    return render(request, "grading/result.html", context)
+    return render(request, "results/result.html", context)
 
 
 @router.post("/assessments/{assessment_id}/questions/{aq_id}/override", dependencies=[CsrfChecked])
@@ -65,4 +65,4 @@ def override(
         "q": updated,
         "bank": app_state(request).bank,
     }
-    return render(request, "grading/partials/question_result.html", context)
+    return render(request, "results/partials/question_result.html", context)

@@ -7,32 +7,35 @@ from sqlmodel import Session
 
 from app.answers.service import SheetItem
 from app.errors import N_, Invalid, NotFound
+from app.grading.detail import GradeDetail, TextDetail
 from app.models import Grade, GradingJob, JobState, Override, User
 
 
-def machine_credit(grade: Grade) -> dict[str, float]:
-    return {kp["id"]: float(kp.get("credit", 0.0)) for kp in grade.detail.get("key_points", [])}
+def machine_credit(detail: GradeDetail | None) -> dict[str, float]:
+    """The machine's credit (0-1) per key point; code grades have no key points."""
+    return detail.key_point_credit() if isinstance(detail, TextDetail) else {}
 
 
 def final_points(
-    *, grade: Grade, key_point_weights: dict[str, float], overrides: Sequence[Override]
+    *, detail: GradeDetail, key_point_weights: dict[str, float], overrides: Sequence[Override]
 ) -> float:
     """The latest question-level override wins; otherwise key-point overrides adjust the machine's points."""
     question_level = [o for o in overrides if o.key_point_id is None]
     if question_level:
         return question_level[-1].after
     latest = {o.key_point_id: o for o in overrides if o.key_point_id is not None}
-    credit = machine_credit(grade)
-    adjusted = grade.points + sum(
+    credit = machine_credit(detail)
+    adjusted = detail.points + sum(
         (o.after - credit.get(kp_id, 0.0)) * key_point_weights.get(kp_id, 0.0) for kp_id, o in latest.items()
     )
-    return min(max(adjusted, 0.0), grade.max_points)
+    return min(max(adjusted, 0.0), detail.max_points)
 
 
 @dataclass(frozen=True)
 class QuestionResult:
     item: SheetItem
     grade: Grade | None
+    detail: GradeDetail | None  # the grade's evidence, parsed; None exactly when there is no grade
     job: GradingJob | None
     overrides: Sequence[Override]  # newest last
 
@@ -47,14 +50,14 @@ class QuestionResult:
     @property
     def points(self) -> float | None:
         """Final points: the machine's, with the reviewers' overrides applied."""
-        if self.grade is None:
+        if self.detail is None:
             return None
         weights = {kp.id: kp.weight for kp in self.item.question.key_points}
-        return final_points(grade=self.grade, key_point_weights=weights, overrides=self.overrides)
+        return final_points(detail=self.detail, key_point_weights=weights, overrides=self.overrides)
 
     @property
     def machine_key_point_credit(self) -> dict[str, float]:
-        return machine_credit(self.grade) if self.grade else {}
+        return machine_credit(self.detail)
 
     @property
     def key_point_overrides(self) -> dict[str, Override]:

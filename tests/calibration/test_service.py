@@ -8,7 +8,8 @@ from app.answers.service import AnswerLimits, answer_sheet, submit
 from app.auth.service import create_user
 from app.calibration import service
 from app.calibration.regrade import regrade
-from app.grading.fits import calibration_for
+from app.grading.detail import TextDetail, parse_detail
+from app.grading.fits import newest_fits
 from app.grading.worker import InProcessQueue
 from app.main import Services
 from app.models import Assessment, AssessmentQuestion, CalibrationFit, Candidate, Grade, Override, User
@@ -100,9 +101,11 @@ def test_overrides_fit_a_calibration_that_grading_then_uses(
     assert summary.global_labels == 20
     assert summary.questions.get(SHARED_QUESTION) == 4
     question_id = SHARED_QUESTION
-    fit_id, calibration = calibration_for(session=session, owner_id=interviewer.id, question_id=question_id)  # type: ignore[misc]
-    assert calibration.labels >= 3
-    assert calibration.apply(0.2) >= 0.2  # the reviewer was more generous than the machine
+    assert interviewer.id is not None
+    fits = newest_fits(session=session, owner_ids=[interviewer.id], question_ids=[question_id])
+    fit = fits.for_answer(owner_id=interviewer.id, question_id=question_id)
+    assert fit is not None and fit.calibration.labels >= 3
+    assert fit.calibration.apply(0.2) >= 0.2  # the reviewer was more generous than the machine
 
     changes = regrade(
         session=session,
@@ -116,9 +119,9 @@ def test_overrides_fit_a_calibration_that_grading_then_uses(
     overrides = {o.assessment_question_id: o.after for o in session.exec(select(Override))}
     for change in changes:  # the reviewers' overrides still decide the final score
         assert change.final_points in overrides.values()
-    stored = session.exec(select(Grade)).all()
-    recalibrated = [g for g in stored if g.detail.get("calibration_id") == fit_id]
-    assert len(recalibrated) == 4 and all(g.detail["calibrated"] for g in recalibrated)
+    stored = [parse_detail(g.detail) for g in session.exec(select(Grade))]
+    recalibrated = [d for d in stored if isinstance(d, TextDetail) and d.calibration_id == fit.id]
+    assert len(recalibrated) == 4 and all(d.calibrated for d in recalibrated)
 
 
 def test_agreement_report_matches_hand_computed_pearson(
@@ -178,7 +181,8 @@ def test_calibration_stays_with_the_interviewer_whose_overrides_it_learned_from(
             .where(Candidate.owner_id == owner.id)
             .execution_options(populate_existing=True)
         ).all()
-        return [g.detail.get("calibration_id") for g in rows if "raw_credit" in g.detail]
+        details = [parse_detail(g.detail) for g in rows]
+        return [d.calibration_id for d in details if isinstance(d, TextDetail)]
 
     assert calibration_ids(other) and set(calibration_ids(other)) == {None}  # Ada's fit grades only hers
     regrade(session=session, graders=services.graders, bank=services.bank, owner=other, question_id=None)

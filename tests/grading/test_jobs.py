@@ -3,6 +3,7 @@ from sqlmodel import Session, select
 
 from app.answers.service import AnswerLimits, answer_sheet, submit
 from app.grading import jobs
+from app.grading.detail import TextDetail, parse_detail
 from app.grading.service import Graders
 from app.grading.worker import InProcessQueue
 from app.main import Services
@@ -58,7 +59,8 @@ def test_worker_grades_every_answer_with_the_real_model(
     assert {g.assessment_question_id for g in grades} == set(aq_ids)
     text_grades = [g for g in grades if g.grader != "sandbox"]
     assert text_grades and all(g.grader == services.graders.free_text.encoder("en").name for g in text_grades)
-    assert all(g.detail["key_points"] for g in text_grades)
+    details = [parse_detail(g.detail) for g in text_grades]
+    assert all(isinstance(d, TextDetail) and d.key_points for d in details)
     assert all(0 <= g.points <= g.max_points for g in grades)
     assert all(j.state == JobState.done for j in session.exec(select(GradingJob)))
     from app.models import Assessment

@@ -1,12 +1,13 @@
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.answers.service import AnswerLimits, answer_sheet, submit
 from app.errors import Invalid
 from app.grading.worker import InProcessQueue
 from app.main import Services
-from app.models import Assessment, User
+from app.models import Assessment, Grade, User
 from app.results.loading import assessment_result
 from app.results.scores import add_override
 from tests.factories import invited_assessment
@@ -96,3 +97,31 @@ def test_overrides_apply_over_the_machine_score_and_keep_history(
             after=final.max_points + 1,
             reason="too much",
         )
+
+
+def test_grades_stored_before_the_evidence_was_tagged_still_load(
+    engine: Engine, session: Session, services: Services, client: TestClient, signed_in: str
+) -> None:
+    interviewer = session.exec(select(User)).one()
+    assessment = _graded(engine, session, services, interviewer)
+    tagged = assessment_result(session=session, assessment=assessment)
+    for grade in session.exec(select(Grade)):
+        stored = dict(grade.detail)
+        assert stored.pop("kind") in {"text", "code"} and stored.pop("schema_version") == 1
+        grade.detail = stored  # the shape every grade had before this version
+        session.add(grade)
+    session.commit()
+    assert all(
+        "kind" not in g.detail for g in session.exec(select(Grade).execution_options(populate_existing=True))
+    )
+
+    untagged = assessment_result(session=session, assessment=assessment)
+    assert [q.detail for q in untagged.questions] == [q.detail for q in tagged.questions]
+    assert untagged.total.points == pytest.approx(tagged.total.points)
+    kinds = {q.item.question.kind: q.detail.kind for q in untagged.questions if q.detail}
+    assert kinds == {"text": "text", "code": "code"}
+    page = client.get(f"/assessments/{assessment.id}/result")
+    assert page.status_code == 200
+    text_questions = sum(q.item.question.kind == "text" for q in untagged.questions)
+    assert page.text.count('class="table evidence"') == text_questions
+    assert page.text.count('class="table tests"') == len(untagged.questions) - text_questions

@@ -3,7 +3,7 @@
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -13,11 +13,14 @@ from app.grading.encoders import Encoder, load_encoder
 from app.grading.freetext.calibration import Calibration
 from app.grading.freetext.keypoints import KeyPointCache, KeyPointIndex, build_index
 from app.grading.freetext.lexical import terms_for
-from app.grading.freetext.models import GradeRequest, TextGrade
+from app.grading.freetext.models import GradeRequest, KeyPointEvidence, MisconceptionEvidence, TextGrade
 from app.grading.freetext.review import review_reasons
 from app.grading.freetext.scoring import AnswerEvidence, ScoringConfig, score_items, total_credit
 from app.grading.freetext.text import demote, is_japanese, is_term_list, split_sentences
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.grading.verifier.verifier import Judgement, Verifier
 
 # Per encoder, because cosine scales differ between models. Tuned on Mohler assignments 1-6 (MiniLM)
 # and on our Japanese paraphrase checks (USE); see benchmarks/README.md.
@@ -50,17 +53,25 @@ class _Prepared:
 
 
 class FreeTextGrader:
-    def __init__(self, *, english: Encoder, japanese: Encoder) -> None:
+    def __init__(self, *, english: Encoder, japanese: Encoder, verifier: "Verifier | None" = None) -> None:
         self._encoders = {"en": english, "ja": japanese}
         self._cache = KeyPointCache()
+        self.verifier = verifier  # None: similarity alone decides (the ablation's baseline)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "FreeTextGrader":
-        """English answers use settings.embedding_model; Japanese ones the multilingual encoder."""
+        """English answers use settings.embedding_model; Japanese ones the multilingual encoder;
+        the verifier's models come from settings.verifier_dir (a missing file stops start-up)."""
         english = load_encoder(settings.embedding_model)
         multilingual = settings.multilingual_embedding_model
         same = multilingual == settings.embedding_model
-        return cls(english=english, japanese=english if same else load_encoder(multilingual))
+        japanese = english if same else load_encoder(multilingual)
+        verifier = None
+        if settings.verifier:
+            from app.grading.verifier.verifier import Verifier
+
+            verifier = Verifier.load(settings.verifier_dir, japanese_encoder=japanese)
+        return cls(english=english, japanese=japanese, verifier=verifier)
 
     def encoder(self, language: str) -> Encoder:
         """The encoder answers in this language are embedded with."""
@@ -150,7 +161,17 @@ class FreeTextGrader:
             ],
             term_lists=[is_term_list(s) for s in prepared.spans],
         )
-        key_points, misconceptions = score_items(answer=evidence, index=index, config=config)
+        judged: "dict[tuple[int, int], Judgement]" = {}
+        judge = None
+        if self.verifier is not None:
+            verifier = self.verifier
+
+            def judge(pairs: list[tuple[int, int]]) -> "dict[tuple[int, int], Judgement]":
+                texts = [(prepared.spans[row], index.items[column].text) for row, column in pairs]
+                judged.update(zip(pairs, verifier.judge(texts, language=prepared.language), strict=True))
+                return judged
+
+        key_points, misconceptions = score_items(answer=evidence, index=index, config=config, judge=judge)
         raw = total_credit(key_points, misconceptions)
         credit = request.calibration.apply(raw) if request.calibration else raw
         cross_lingual = [item.id for item in index.items if not item.has_own_language]
@@ -160,7 +181,7 @@ class FreeTextGrader:
             config=config,
             cross_lingual=cross_lingual,
             language_note=prepared.language_note,
-        )
+        ) + _unsure_reasons(judged, prepared.spans, index, key_points, misconceptions)
         lexical_used = any(p.lexical is not None for p in key_points)
         max_points = request.question.max_points
         return TextGrade(
@@ -178,4 +199,26 @@ class FreeTextGrader:
             else ["semantic"],
             language=prepared.language,
             calibrated=request.calibration is not None,
+            verifier=f"{self.verifier.version.name}@{self.verifier.version.digest}"
+            if self.verifier
+            else None,
         )
+
+
+def _unsure_reasons(
+    judged: dict[tuple[int, int], "Judgement"],
+    spans: list[str],
+    index: KeyPointIndex,
+    key_points: list[KeyPointEvidence],
+    misconceptions: list[MisconceptionEvidence],
+) -> list[str]:
+    """The verifier's doubts about the spans that decided a credit or a penalty."""
+    columns = {item.id: column for column, item in enumerate(index.items)}
+    decisive = [("key point", p.id, p.span) for p in key_points]
+    decisive += [("misconception", m.id, m.span) for m in misconceptions]
+    reasons = []
+    for kind, item_id, span in decisive:
+        judgement = judged.get((spans.index(span), columns[item_id])) if span in spans else None
+        if judgement is not None and judgement.unsure:
+            reasons.append(f"{kind} {item_id}: {judgement.unsure} ('{span[:80]}')")
+    return reasons

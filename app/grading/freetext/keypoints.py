@@ -22,6 +22,7 @@ class RubricItem:
     weight: float
     is_misconception: bool
     has_own_language: bool  # False: a Japanese answer is matched against English phrasings only
+    text: str  # the item's own sentence in the answer's language (else English): what the verifier reads
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def build_index(*, question: Question, language: str, encoder: Encoder) -> KeyPo
                 weight=entry.weight,
                 is_misconception=isinstance(entry, Misconception),
                 has_own_language=language == "en" or entry.text.ja is not None,
+                text=texts[0],
             )
         )
         phrasings += texts

@@ -8,6 +8,7 @@ from app.bank.schema import Language, Question
 from app.grading.freetext.calibration import Calibration
 
 Decision = Literal["full", "partial", "none"]
+Verdict = Literal["entails", "contradicts", "neither"]
 
 
 class KeyPointEvidence(BaseModel):
@@ -21,6 +22,9 @@ class KeyPointEvidence(BaseModel):
     threshold_partial: float
     decision: Decision
     credit: float  # 0-1 of this point's weight
+    verdict: Verdict | None = None  # the verifier's on `span` (None: graded by similarity alone)
+    verdict_probability: float | None = None
+    verdict_reasons: list[str] = []  # the polarity check's explanation, e.g. a negation it read
 
 
 class MisconceptionEvidence(BaseModel):
@@ -30,6 +34,9 @@ class MisconceptionEvidence(BaseModel):
     similarity: float
     threshold: float
     matched: bool
+    verdict: Verdict | None = None  # a misconception counts only when a span entails it
+    verdict_probability: float | None = None
+    verdict_reasons: list[str] = []
 
 
 class TextGrade(BaseModel):
@@ -45,6 +52,7 @@ class TextGrade(BaseModel):
     channels: list[str]
     language: str
     calibrated: bool
+    verifier: str | None = None  # name@version of the verifier that judged the spans, if any
 
 
 class GradeRequest(BaseModel):

@@ -1,15 +1,21 @@
 """Pure scoring: similarity matrices in, per-item evidence and credit out."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.grading.freetext.keypoints import KeyPointIndex
 from app.grading.freetext.lexical import overlap
-from app.grading.freetext.models import Decision, KeyPointEvidence, MisconceptionEvidence
+from app.grading.freetext.models import Decision, KeyPointEvidence, MisconceptionEvidence, Verdict
 
 DECIMALS = 4  # similarities are rounded before decisions so float noise cannot flip one
+VERIFIED_SPANS = 3  # per rubric item, the best spans the verifier judges
+MISCONCEPTION_REACH = 0.15  # spans this far below the misconception threshold still get judged
+NEITHER_FACTOR = 0.5  # a span the verifier says does not say the point keeps this share of its credit
+ENTAILED_FULL = 0.9  # an entailment this sure earns full credit whatever the similarity
 # A list of terms names the topic without saying anything about it: its match counts half, so an
 # answer listing every buzzword cannot beat a precise one.
 TERM_LIST_DISCOUNT = 0.5
@@ -34,19 +40,79 @@ class AnswerEvidence:
     term_lists: list[bool]  # per span: is it a bare list of terms
 
 
+class Judged(Protocol):
+    """What the verifier says of one (span, rubric item) pair (app/grading/verifier)."""
+
+    @property
+    def label(self) -> str: ...  # "entails", "contradicts" or "neither"
+
+    @property
+    def probability(self) -> float: ...
+
+    @property
+    def entails(self) -> float: ...
+
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+
+
+# (span row, item column) pairs -> the verifier's judgement of each
+Judge = Callable[[list[tuple[int, int]]], Mapping[tuple[int, int], Judged]]
+
+
 def score_items(
-    *, answer: AnswerEvidence, index: KeyPointIndex, config: ScoringConfig
+    *, answer: AnswerEvidence, index: KeyPointIndex, config: ScoringConfig, judge: Judge | None = None
 ) -> tuple[list[KeyPointEvidence], list[MisconceptionEvidence]]:
+    """Similarity finds where the answer speaks to each item; `judge`, when given, decides whether
+    the best spans say it (entails), say the opposite (contradicts) or neither."""
     semantic = _item_similarity(answer, index)  # spans x items
+    blended = _blended(answer, index, config, semantic)
     columns = [i for i, item in enumerate(index.items) if item.is_misconception]
-    misconceptions = [_misconception(column, answer, index, config, semantic) for column in columns]
-    misconception_best = semantic[:, columns].max(axis=1) if columns else np.zeros(semantic.shape[0])
+    pairs = _candidates(answer, index, config, semantic, blended) if judge else []
+    judged = judge(pairs) if judge and pairs else {}
+    misconceptions = [_misconception(column, answer, index, config, semantic, judged) for column in columns]
+    wrong_rows = _wrong_claim_rows(columns, semantic, config, judged, verified=judge is not None)
     key_points = [
-        _key_point(column, answer, index, config, semantic, misconception_best)
+        _key_point(column, answer, index, config, semantic, blended, wrong_rows, judged)
         for column, item in enumerate(index.items)
         if not item.is_misconception
     ]
     return key_points, misconceptions
+
+
+def _blended(
+    answer: AnswerEvidence, index: KeyPointIndex, config: ScoringConfig, semantic: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Per span and key point: semantic and lexical blended, term lists discounted."""
+    blended = np.zeros_like(semantic)
+    for column, item in enumerate(index.items):
+        if item.is_misconception:
+            continue
+        phrasing_terms = [t for t, owner in zip(index.terms, index.owners, strict=True) if owner == column]
+        for row in range(len(answer.spans)):
+            lexical = _best_overlap(phrasing_terms, answer.terms[row])
+            discount = TERM_LIST_DISCOUNT if answer.term_lists[row] else 1.0
+            blended[row, column] = blend(float(semantic[row, column]), lexical, config) * discount
+    return blended
+
+
+def _candidates(
+    answer: AnswerEvidence,
+    index: KeyPointIndex,
+    config: ScoringConfig,
+    semantic: NDArray[np.float64],
+    blended: NDArray[np.float64],
+) -> list[tuple[int, int]]:
+    """The spans worth the verifier's time: each key point's best few above the partial threshold,
+    each misconception's best few near its threshold."""
+    pairs = []
+    for column, item in enumerate(index.items):
+        scores = semantic[:, column] if item.is_misconception else blended[:, column]
+        floor = config.threshold_misconception - MISCONCEPTION_REACH if item.is_misconception else 0.0
+        floor = max(floor, config.threshold_partial) if not item.is_misconception else floor
+        ranked = [int(row) for row in np.argsort(-scores, kind="stable")[:VERIFIED_SPANS]]
+        pairs += [(row, column) for row in ranked if scores[row] >= floor]
+    return pairs
 
 
 def _misconception(
@@ -55,17 +121,63 @@ def _misconception(
     index: KeyPointIndex,
     config: ScoringConfig,
     semantic: NDArray[np.float64],
+    judged: Mapping[tuple[int, int], Judged],
 ) -> MisconceptionEvidence:
-    best = int(np.argmax(semantic[:, column])) if answer.spans else -1
-    similarity = float(semantic[best, column]) if answer.spans else 0.0
+    item = index.items[column]
+    if not answer.spans:
+        return MisconceptionEvidence(
+            id=item.id,
+            weight=item.weight,
+            span="",
+            similarity=0.0,
+            threshold=config.threshold_misconception,
+            matched=False,
+        )
+    verdicts = {row: judgement for (row, col), judgement in judged.items() if col == column}
+    entailing = [row for row, judgement in verdicts.items() if judgement.label == "entails"]
+    # Verified, only a span that says the misconception makes it count; shown is the span judged
+    # closest to saying it, or else the most similar one.
+    by_similarity = entailing or list(verdicts) or list(range(len(answer.spans)))
+    best = max(by_similarity, key=lambda row: float(semantic[row, column]))
+    similarity = float(semantic[best, column])
+    judgement = verdicts.get(best)
+    matched = bool(entailing) if verdicts else similarity >= config.threshold_misconception
     return MisconceptionEvidence(
-        id=index.items[column].id,
-        weight=index.items[column].weight,
-        span=answer.spans[best] if answer.spans else "",  # the closest span, matched or not
+        id=item.id,
+        weight=item.weight,
+        span=answer.spans[best],  # the closest span, matched or not
         similarity=similarity,
         threshold=config.threshold_misconception,
-        matched=similarity >= config.threshold_misconception,
+        matched=matched,
+        verdict=_verdict(judgement),
+        verdict_probability=judgement.probability if judgement else None,
+        verdict_reasons=list(judgement.reasons) if judgement else [],
     )
+
+
+def _wrong_claim_rows(
+    columns: list[int],
+    semantic: NDArray[np.float64],
+    config: ScoringConfig,
+    judged: Mapping[tuple[int, int], Judged],
+    *,
+    verified: bool,
+) -> dict[int, float]:
+    """Spans that make a misconception, with their similarity to it: they earn no key point.
+    Verified, only spans the verifier says entail one; a span that negates a misconception is
+    evidence for the correct idea and stays available to the key points."""
+    rows: dict[int, float] = {}
+    for column in columns:
+        for row in range(semantic.shape[0]):
+            similarity = float(semantic[row, column])
+            if verified:
+                judgement = judged.get((row, column))
+                says_it = judgement is not None and judgement.label == "entails"
+            else:
+                says_it = similarity >= config.threshold_misconception
+            if says_it:
+                rows[row] = max(rows.get(row, -1.0), similarity)
+    return rows
 
 
 def _item_similarity(answer: AnswerEvidence, index: KeyPointIndex) -> NDArray[np.float64]:
@@ -84,35 +196,72 @@ def _key_point(
     index: KeyPointIndex,
     config: ScoringConfig,
     semantic: NDArray[np.float64],
-    misconception_best: NDArray[np.float64],
+    blended: NDArray[np.float64],
+    wrong_rows: Mapping[int, float],
+    judged: Mapping[tuple[int, int], Judged],
 ) -> KeyPointEvidence:
     item = index.items[column]
-    best_span, best_similarity, best_lexical, best_score = "", 0.0, None, 0.0
     phrasing_terms = [t for t, owner in zip(index.terms, index.owners, strict=True) if owner == column]
-    for row, span in enumerate(answer.spans):
+    best_row, best_credit = -1, 0.0
+    contradicted = None
+    for row in range(len(answer.spans)):
         similarity = float(semantic[row, column])
-        # A span closer to a matched misconception than to this key point is a wrong claim in the
+        # A span closer to a misconception it makes than to this key point is a wrong claim in the
         # key point's words: it earns the key point nothing.
-        wrong = misconception_best[row]
-        if wrong >= config.threshold_misconception and wrong > similarity:
+        if row in wrong_rows and wrong_rows[row] > similarity:
             continue
-        lexical = _best_overlap(phrasing_terms, answer.terms[row])
-        score = blend(similarity, lexical, config) * (TERM_LIST_DISCOUNT if answer.term_lists[row] else 1.0)
-        if score > best_score or not best_span:
-            best_span, best_similarity, best_lexical, best_score = span, similarity, lexical, score
-    credit = ramp(best_score, config)
+        judgement = judged.get((row, column))
+        credit = _verified_credit(ramp(float(blended[row, column]), config), judgement)
+        if judgement is not None and judgement.label == "contradicts" and contradicted is None:
+            contradicted = row
+        if (
+            best_row < 0
+            or credit > best_credit
+            or (credit == best_credit and blended[row, column] > blended[best_row, column])
+        ):
+            best_row, best_credit = row, credit
+    # The span that speaks most to the point contradicts it: the point earns nothing, and says why.
+    top = max(range(len(answer.spans)), key=lambda r: blended[r, column]) if answer.spans else -1
+    if contradicted is not None and contradicted == top:
+        best_row, best_credit = top, 0.0
+    judgement = judged.get((best_row, column)) if best_row >= 0 else None
+    lexical = _best_overlap(phrasing_terms, answer.terms[best_row]) if best_row >= 0 else None
+    score = float(blended[best_row, column]) if best_row >= 0 else 0.0
     return KeyPointEvidence(
         id=item.id,
         weight=item.weight,
-        span=best_span,
-        similarity=best_similarity,
-        lexical=best_lexical,
-        score=round(best_score, DECIMALS),
+        span=answer.spans[best_row] if best_row >= 0 else "",
+        similarity=float(semantic[best_row, column]) if best_row >= 0 else 0.0,
+        lexical=lexical,
+        score=round(score, DECIMALS),
         threshold_full=config.threshold_full,
         threshold_partial=config.threshold_partial,
-        decision=decision(credit),
-        credit=credit,
+        decision=decision(best_credit),
+        credit=best_credit,
+        verdict=_verdict(judgement),
+        verdict_probability=judgement.probability if judgement else None,
+        verdict_reasons=list(judgement.reasons) if judgement else [],
     )
+
+
+def _verified_credit(similarity_credit: float, judgement: Judged | None) -> float:
+    """Similarity's credit, corrected by the verifier where it judged the span."""
+    if judgement is None:
+        return similarity_credit
+    if judgement.label == "contradicts":
+        return 0.0
+    if judgement.label == "neither":
+        return round(similarity_credit * NEITHER_FACTOR, DECIMALS)
+    # Entailed: a paraphrase far from the rubric's words still earns what the verifier is sure of.
+    sure = float(np.clip((judgement.entails - 0.5) / (ENTAILED_FULL - 0.5), 0.0, 1.0))
+    return round(max(similarity_credit, sure), DECIMALS)
+
+
+def _verdict(judgement: Judged | None) -> Verdict | None:
+    if judgement is None:
+        return None
+    label = judgement.label
+    return "entails" if label == "entails" else "contradicts" if label == "contradicts" else "neither"
 
 
 def _best_overlap(phrasing_terms: list[frozenset[str]], span_terms: frozenset[str]) -> float | None:

@@ -66,6 +66,8 @@ def train_head(
 ) -> PairHead:
     import torch
 
+    if not pairs:
+        raise ValueError("no Japanese training pairs")
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     torch.use_deterministic_algorithms(True)
@@ -73,7 +75,7 @@ def train_head(
     features = torch.from_numpy(
         pair_features(encode([p.premise for p in pairs]), encode([p.hypothesis for p in pairs]))
     )
-    labels = torch.tensor([LABELS.index(p.label) for p in pairs])
+    labels = torch.tensor([LABELS.index(p.label) for p in pairs], dtype=torch.long)
     model = torch.nn.Sequential(
         torch.nn.Dropout(config.dropout),
         torch.nn.Linear(features.shape[1], HIDDEN),
