@@ -73,6 +73,9 @@ LABELS = {
     "time_limit": _mark("time limit exceeded"),
     "memory_limit": _mark("memory limit exceeded"),
     "output_limit": _mark("output limit exceeded"),
+    "entails": _mark("says it"),
+    "contradicts": _mark("contradicts it"),
+    "neither": _mark("does not say it"),
 }
 
 

@@ -161,7 +161,7 @@ class FreeTextGrader:
             ],
             term_lists=[is_term_list(s) for s in prepared.spans],
         )
-        judged: "dict[tuple[int, int], Judgement]" = {}
+        judged: dict[tuple[int, int], Judgement] = {}
         judge = None
         if self.verifier is not None:
             verifier = self.verifier

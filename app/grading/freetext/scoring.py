@@ -13,9 +13,10 @@ from app.grading.freetext.models import Decision, KeyPointEvidence, Misconceptio
 
 DECIMALS = 4  # similarities are rounded before decisions so float noise cannot flip one
 VERIFIED_SPANS = 3  # per rubric item, the best spans the verifier judges
-MISCONCEPTION_REACH = 0.15  # spans this far below the misconception threshold still get judged
-NEITHER_FACTOR = 0.5  # a span the verifier says does not say the point keeps this share of its credit
-ENTAILED_FULL = 0.9  # an entailment this sure earns full credit whatever the similarity
+# The verifier only ever takes credit away (a contradiction earns nothing) and confirms
+# misconceptions; it never raises a credit above what similarity gives. Measured on the tuning
+# set, letting an entailment raise credit or a "neither" lower it made buzzword lists and wrong
+# claims earn more (the learned part is not sure enough of either yet; see benchmarks/README.md).
 # A list of terms names the topic without saying anything about it: its match counts half, so an
 # answer listing every buzzword cannot beat a precise one.
 TERM_LIST_DISCOUNT = 0.5
@@ -108,8 +109,9 @@ def _candidates(
     pairs = []
     for column, item in enumerate(index.items):
         scores = semantic[:, column] if item.is_misconception else blended[:, column]
-        floor = config.threshold_misconception - MISCONCEPTION_REACH if item.is_misconception else 0.0
-        floor = max(floor, config.threshold_partial) if not item.is_misconception else floor
+        # A misconception is judged where similarity would have matched it: the verifier confirms it
+        # or clears the span; a key point where it would have earned anything.
+        floor = config.threshold_misconception if item.is_misconception else config.threshold_partial
         ranked = [int(row) for row in np.argsort(-scores, kind="stable")[:VERIFIED_SPANS]]
         pairs += [(row, column) for row in ranked if scores[row] >= floor]
     return pairs
@@ -245,16 +247,10 @@ def _key_point(
 
 
 def _verified_credit(similarity_credit: float, judgement: Judged | None) -> float:
-    """Similarity's credit, corrected by the verifier where it judged the span."""
-    if judgement is None:
-        return similarity_credit
-    if judgement.label == "contradicts":
+    """Similarity's credit, unless the verifier judged the span to contradict the point."""
+    if judgement is not None and judgement.label == "contradicts":
         return 0.0
-    if judgement.label == "neither":
-        return round(similarity_credit * NEITHER_FACTOR, DECIMALS)
-    # Entailed: a paraphrase far from the rubric's words still earns what the verifier is sure of.
-    sure = float(np.clip((judgement.entails - 0.5) / (ENTAILED_FULL - 0.5), 0.0, 1.0))
-    return round(max(similarity_credit, sure), DECIMALS)
+    return similarity_credit
 
 
 def _verdict(judgement: Judged | None) -> Verdict | None:

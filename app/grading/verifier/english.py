@@ -90,6 +90,20 @@ def _unit(token: str) -> str | None:
     return _normal(token)
 
 
+# A clause that only denies what came before it ("that is wrong", "which is a myth", "not true").
+_REJECTION_WORDS = frozenset({"wrong", "false", "untrue", "incorrect", "myth", "misconception", "mistaken"})
+_REJECTION_FILLER = frozenset(
+    {"that", "this", "which", "is", "s", "it", "a", "just", "simply", "but", "not", "true"}
+)
+_REJECTION_FILLER |= {"actually", "completely", "totally", "common", "really", "quite"}
+
+
+def _is_rejection(clause: list[str]) -> bool:
+    words = set(clause)
+    denial = bool(words & _REJECTION_WORDS) or {"not", "true"} <= words
+    return denial and words <= _REJECTION_FILLER | _REJECTION_WORDS
+
+
 def analyse(text: str) -> Analysis:
     tokens = _tokens(text)
     clauses: list[list[str]] = [[]]
@@ -100,9 +114,14 @@ def analyse(text: str) -> Analysis:
             clauses[-1].append(token)
     content: set[str] = set()
     negations: list[Negation] = []
+    before: set[str] = set()  # the content of the clauses so far
     for clause in clauses:
         units = frozenset(u for u in map(_unit, clause) if u)
+        if _is_rejection(clause):  # "..., but that is wrong": the claim before it is denied
+            negations.append(Negation(word=" ".join(clause), clause=frozenset(before)))
+            continue
         content |= units
+        before |= units
         negations += [Negation(word=t, clause=units) for t in clause if t in NEGATORS]
     joined = " ".join(tokens)
     for frame in _FRAMES.finditer(joined):

@@ -13,6 +13,8 @@ from app.grading.verifier.polarity import Analysis, Negation
 _NEGATING_LEMMAS = frozenset({"ない", "ず", "ぬ", "無い"})
 _NEGATING_PREFIXES = frozenset({"不", "非", "無", "未"})
 _NEGATING_WORDS = frozenset({"不要", "不必要", "無効", "無意味", "不可能"})
+# A clause made only of these denies what came before it (「…という考えは誤りです」).
+_REJECTIONS = frozenset({"誤り", "間違い", "誤解", "違う", "俗説"})
 # Clause boundaries: punctuation and the conjunctive particles that start a new clause.
 _CLAUSE_PARTICLES = frozenset({"が", "けど", "けれど", "けれども", "ので", "から", "のに", "し"})
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
@@ -130,6 +132,8 @@ def analyse(text: str) -> Analysis:
     def close_clause() -> None:
         nonlocal only
         units = frozenset(clause_units)
+        if units and units <= _REJECTIONS:  # 「…ですが、誤りです」: the claim before it is denied
+            negations.append(Negation(word="".join(sorted(units)), clause=frozenset(content - units)))
         negations.extend(Negation(word=word, clause=units) for word in clause_negators)
         clause_units.clear()
         clause_negators.clear()

@@ -32,7 +32,7 @@ class Pair:
     hypothesis: str  # the key point or misconception
     label: Label
     language: str  # "en" or "ja"
-    source: str  # "team", "bank" or "perturbation"
+    source: str  # "team", "bank", "perturbation" or "anchor"
 
 
 def team_pairs(directory: Path) -> list[Pair]:
@@ -154,6 +154,34 @@ def perturbations(pairs: Iterable[Pair], *, seed: int) -> list[Pair]:
             if changed and changed != pair.hypothesis and rng.random() < 0.5:
                 made[changed, pair.hypothesis] = Pair(
                     changed, pair.hypothesis, Label.contradicts, pair.language, "perturbation"
+                )
+    return list(made.values())
+
+
+_FILLERS = {"en": ("Basically, ", "I think "), "ja": ("基本的に、", "つまり、")}
+
+
+def anchors(pairs: Iterable[Pair], *, seed: int) -> list[Pair]:
+    """Pairs that keep the model off two shortcuts of written data: a span that repeats the point
+    (word for word, or with a filler) entails it, so high overlap alone never means
+    "contradicts"; and a span from another point's pairs says nothing of it, so low overlap alone
+    never means "entails"."""
+    rng = random.Random(seed)  # noqa: S311 - sampling training data, not secrets
+    by_language: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        by_language.setdefault(pair.language, []).append(pair)
+    made: dict[tuple[str, str], Pair] = {}
+    for language, own in by_language.items():
+        hypotheses = sorted({p.hypothesis for p in own})
+        for hypothesis in hypotheses:
+            filler = rng.choice(_FILLERS.get(language, ("",)))
+            body = hypothesis[0].lower() + hypothesis[1:] if language == "en" else hypothesis
+            for premise in (hypothesis, filler + body):
+                made[premise, hypothesis] = Pair(premise, hypothesis, Label.entails, language, "anchor")
+            other = rng.choice(own)
+            if other.hypothesis != hypothesis and len(hypotheses) > 1:
+                made[other.premise, hypothesis] = Pair(
+                    other.premise, hypothesis, Label.neither, language, "anchor"
                 )
     return list(made.values())
 

@@ -66,11 +66,9 @@ def _negation_flips(span: Analysis, key_point: Analysis, shared: frozenset[str])
     in_point = [n for n in key_point.negations if n.clause & shared]
     if len(in_span) % 2 == len(in_point) % 2:
         return []
-    if len(in_span) % 2:
-        words = ", ".join(dict.fromkeys(n.word for n in in_span))
-        return [f"negation: the answer says '{words}' where the key point does not"]
-    words = ", ".join(dict.fromkeys(n.word for n in in_point))
-    return [f"negation: the key point says '{words}', the answer does not"]
+    answer = ", ".join(dict.fromkeys(n.word for n in in_span)) or "none"
+    point = ", ".join(dict.fromkeys(n.word for n in in_point)) or "none"
+    return [f"negation: the answer's negations ({answer}) do not match the key point's ({point})"]
 
 
 def _sides(poles: tuple[tuple[str, int], ...]) -> dict[str, list[int]]:

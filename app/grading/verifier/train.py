@@ -15,7 +15,7 @@ from pathlib import Path
 from app.bank.schema import Question
 from app.grading.encoders import Encoder
 from app.grading.verifier import cross_encoder, head
-from app.grading.verifier.pairs import LABELS, Pair, bank_pairs, perturbations, split, team_pairs
+from app.grading.verifier.pairs import LABELS, Pair, anchors, bank_pairs, perturbations, split, team_pairs
 
 HEAD_CARD = "ja-pair-head.json"
 
@@ -30,7 +30,7 @@ class TrainingSummary:
 
 def build_pairs(*, data_dir: Path, questions: list[Question], seed: int) -> list[Pair]:
     base = team_pairs(data_dir) + bank_pairs(questions)
-    return base + perturbations(base, seed=seed)
+    return base + perturbations(base, seed=seed) + anchors(base, seed=seed)
 
 
 def train_verifier(

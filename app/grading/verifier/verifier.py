@@ -23,6 +23,8 @@ from app.grading.verifier.runtime import EnglishCrossEncoder, VerifierVersion, l
 UNSURE_MARGIN = 0.15  # a winning probability below 0.5 + this is a coin toss
 DISAGREEMENT = 0.6  # the learned part is this sure of the opposite of the polarity check
 NO_RULE = PolarityResult(Polarity.unknown)  # the polarity check switched off
+RESTATEMENT = 0.8  # a span sharing this much of the item's content, same polarity, restates it
+LEARNED_CONTRADICTION = 0.8  # alone, the learned part must be this sure to call a contradiction
 
 
 @dataclass(frozen=True)
@@ -109,9 +111,19 @@ def _combine(rule: PolarityResult, probabilities: NDArray[np.float32] | None) ->
         label = Label.contradicts
         if entails >= DISAGREEMENT:
             unsure = "the rule check reads a contradiction, the learned verifier reads agreement"
+    elif rule.verdict is Polarity.agrees and rule.shared >= RESTATEMENT:
+        # The span restates the item in its own words with the same polarity: the rules are the
+        # surer judge here (the learned part over-reads negations that both texts share).
+        label = Label.entails
+        if contradicts >= DISAGREEMENT:
+            unsure = "the learned verifier reads a contradiction the rule check does not see"
     elif rule.verdict is Polarity.agrees and contradicts >= DISAGREEMENT:
         label = Label.contradicts
         unsure = "the learned verifier reads a contradiction the rule check does not see"
+    elif learned_label is Label.contradicts and contradicts < LEARNED_CONTRADICTION:
+        # A contradiction the rules do not see needs a sure learned part to cost a point.
+        label = Label.neither
+        unsure = "the learned verifier suspects a contradiction the rule check does not see"
     else:
         label = learned_label
         if float(np.max(probabilities)) < 0.5 + UNSURE_MARGIN:
