@@ -68,6 +68,8 @@ def _override_text_answers(
             if question.item.question.kind != "text" or question.grade is None:
                 continue
             human = min(question.max_points, 0.5 + 1.2 * question.grade.points)
+            if round(human, 2) == round(question.grade.points, 2):  # full marks already: a stricter look
+                human = question.grade.points - 0.5
             add_override(
                 session=session,
                 user=owner,

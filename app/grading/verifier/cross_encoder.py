@@ -143,6 +143,8 @@ def train(
         "train_pairs": len(train_pairs),
         "dev": asdict(dev),
         "seconds": round(time.monotonic() - started),
+        "int8_label_agreement": round(agreement, 4),
+        "int8_mean_probability_drift": round(drift, 4),
     }
     (out_dir / META_NAME).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     return dev

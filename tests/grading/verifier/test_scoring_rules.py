@@ -67,9 +67,9 @@ def point(result: TextGrade, point_id: str):  # type: ignore[no-untyped-def]
     ],
 )
 def test_a_contradicted_key_point_earns_nothing_and_says_why(
-    free_text_grader: FreeTextGrader, language: str, wrong: str
+    verified_grader: FreeTextGrader, language: str, wrong: str
 ) -> None:
-    result = grade(free_text_grader, wrong, language)
+    result = grade(verified_grader, wrong, language)
     standardise = point(result, "standardise-first")
     assert standardise.verdict == "contradicts"
     assert standardise.credit == 0.0 and standardise.span == wrong
@@ -77,35 +77,35 @@ def test_a_contradicted_key_point_earns_nothing_and_says_why(
     assert result.credit < 0.2
 
 
-def test_the_correct_claim_earns_the_point(free_text_grader: FreeTextGrader) -> None:
-    result = grade(free_text_grader, "Always standardise the features before you run PCA.")
+def test_the_correct_claim_earns_the_point(verified_grader: FreeTextGrader) -> None:
+    result = grade(verified_grader, "Always standardise the features before you run PCA.")
     standardise = point(result, "standardise-first")
     assert standardise.verdict == "entails" and standardise.credit > 0.5
 
 
-def test_a_negated_misconception_costs_nothing(free_text_grader: FreeTextGrader) -> None:
+def test_a_negated_misconception_costs_nothing(verified_grader: FreeTextGrader) -> None:
     answer = (
         "Some people think PCA is not affected by the scale of the features, but that is wrong. "
         "Standardise the features before PCA, since it follows the directions of largest variance."
     )
-    result = grade(free_text_grader, answer)
+    result = grade(verified_grader, answer)
     (misconception,) = result.misconceptions
     assert not misconception.matched
     assert misconception.verdict != "entails"
     assert result.credit > 0.5
 
 
-def test_a_stated_misconception_costs_its_weight(free_text_grader: FreeTextGrader) -> None:
-    result = grade(free_text_grader, "PCA is not affected by the scale of the features at all.")
+def test_a_stated_misconception_costs_its_weight(verified_grader: FreeTextGrader) -> None:
+    result = grade(verified_grader, "PCA is not affected by the scale of the features at all.")
     (misconception,) = result.misconceptions
     assert misconception.matched and misconception.verdict == "entails"
     assert result.credit == 0.0
 
 
-def test_every_grade_names_its_verifier(free_text_grader: FreeTextGrader) -> None:
-    assert free_text_grader.verifier is not None
-    result = grade(free_text_grader, "Standardise first.")
-    version = free_text_grader.verifier.version
+def test_every_grade_names_its_verifier(verified_grader: FreeTextGrader) -> None:
+    assert verified_grader.verifier is not None
+    result = grade(verified_grader, "Standardise first.")
+    version = verified_grader.verifier.version
     assert result.verifier == f"{version.name}@{version.digest}" and len(version.digest) == 12
-    again = grade(free_text_grader, "Standardise first.")
+    again = grade(verified_grader, "Standardise first.")
     assert again == result  # the same answer, rubric and verifier give the same grade
