@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -110,14 +111,7 @@ def train(
         random.Random(config.seed + epoch).shuffle(order)  # noqa: S311
         for start in range(0, len(order), config.batch_size):
             batch = [train_pairs[i] for i in order[start : start + config.batch_size]]
-            encoded = tokenizer(
-                [p.premise for p in batch],
-                [p.hypothesis for p in batch],
-                truncation="only_first",
-                max_length=config.max_length,
-                padding=True,
-                return_tensors="pt",
-            )
+            encoded = _tokenize(tokenizer, batch, config.max_length)
             labels = torch.tensor([LABELS.index(p.label) for p in batch])
             loss = model(**encoded, labels=labels).loss
             loss.backward()
@@ -150,6 +144,18 @@ def train(
     return dev
 
 
+def _tokenize(tokenizer: object, batch: list[Pair], max_length: int) -> Any:
+    """(span, item) pairs as the model reads them; a long span is cut, never the item."""
+    return tokenizer(  # type: ignore[operator]
+        [p.premise for p in batch],
+        [p.hypothesis for p in batch],
+        truncation="only_first",
+        max_length=max_length,
+        padding=True,
+        return_tensors="pt",
+    )
+
+
 def _evaluate(model: object, tokenizer: object, pairs: list[Pair], max_length: int) -> DevScores:
     import torch
 
@@ -158,14 +164,7 @@ def _evaluate(model: object, tokenizer: object, pairs: list[Pair], max_length: i
         model.eval()  # type: ignore[attr-defined]
         for start in range(0, len(pairs), 64):
             batch = pairs[start : start + 64]
-            encoded = tokenizer(  # type: ignore[operator]
-                [p.premise for p in batch],
-                [p.hypothesis for p in batch],
-                truncation="only_first",
-                max_length=max_length,
-                padding=True,
-                return_tensors="pt",
-            )
+            encoded = _tokenize(tokenizer, batch, max_length)
             predicted += model(**encoded).logits.argmax(dim=-1).tolist()  # type: ignore[operator]
         model.train()  # type: ignore[attr-defined]
     return scores([LABELS.index(p.label) for p in pairs], predicted)
@@ -208,14 +207,7 @@ def _export_drift(
     same, drift = 0, 0.0
     for start in range(0, len(pairs), 32):
         batch = pairs[start : start + 32]
-        encoded = tokenizer(  # type: ignore[operator]
-            [p.premise for p in batch],
-            [p.hypothesis for p in batch],
-            truncation="only_first",
-            max_length=max_length,
-            padding=True,
-            return_tensors="pt",
-        )
+        encoded = _tokenize(tokenizer, batch, max_length)
         with torch.no_grad():
             expected = softmax(model(**encoded).logits.numpy())  # type: ignore[operator]
         names = ("input_ids", "attention_mask", "token_type_ids")
