@@ -51,3 +51,22 @@ def test_imported_rubric_grades_answers(free_text_grader: FreeTextGrader) -> Non
     )
     assert good.credit > poor.credit
     assert poor.credit < 0.3
+
+
+def test_further_reference_answers_become_alternatives_of_the_closest_key_point(
+    free_text_grader: FreeTextGrader,
+) -> None:
+    question = question_from_reference(
+        question_id="imported-3",
+        prompt="What does a stack do?",
+        reference_answer="It stores items last in, first out. Push adds an item and pop removes the top one.",
+        other_references=[
+            "Items leave in the reverse order of arrival: last in, first out.",
+            "You add with push, and pop takes off the element on top.",
+        ],
+        encoder=free_text_grader.encoder("en"),
+    )
+    lifo, operations = question.key_points
+    assert lifo.alternatives.en == ["Items leave in the reverse order of arrival: last in, first out."]
+    assert operations.alternatives.en == ["You add with push, and pop takes off the element on top."]
+    assert question.max_points == 2.0  # alternatives add phrasings, not points
