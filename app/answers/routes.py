@@ -15,8 +15,7 @@ from app.grading.code import run_examples as run_examples_in
 from app.models import Answer, Assessment, AssessmentState, Candidate
 from app.sandbox import SandboxUnavailable
 from app.settings import Settings
-from app.web.deps import CsrfChecked, DbId, SessionDep, SettingsDep
-from app.web.state import app_state
+from app.web.deps import CsrfChecked, DbId, ExampleRunsDep, GradersDep, QueueDep, SessionDep, SettingsDep
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
@@ -132,6 +131,7 @@ async def save(
 @router.post("/a/{token}/submit", dependencies=[CsrfChecked])
 def submit(
     request: Request,
+    queue: QueueDep,
     session: SessionDep,
     settings: SettingsDep,
     invite: Invited,
@@ -147,7 +147,7 @@ def submit(
         revisions=revisions,
     )
     if first_time:
-        app_state(request).queue.notify()
+        queue.notify()
     response = render(request, "answers/submitted.html", {"candidate": candidate, "again": not first_time})
     if is_htmx(request):
         response.headers["HX-Retarget"] = "body"
@@ -157,6 +157,8 @@ def submit(
 @router.post("/a/{token}/run/{assessment_question_id}", dependencies=[CsrfChecked])
 def run_examples(
     request: Request,
+    graders: GradersDep,
+    example_runs: ExampleRunsDep,
     session: SessionDep,
     settings: SettingsDep,
     invite: Invited,
@@ -166,7 +168,7 @@ def run_examples(
 ) -> Response:
     assessment, _ = invite
     address = request.client.host if request.client else "?"
-    app_state(request).example_runs.check(
+    example_runs.check(
         limits={
             f"invite:{assessment.id}": settings.examples_runs_per_minute,
             # One address opening many invites must not take over the code runner either.
@@ -183,7 +185,7 @@ def run_examples(
         content=source,
         limits=_limits(settings),
     )
-    sandbox = app_state(request).graders.sandbox
+    sandbox = graders.sandbox
     if sandbox is None:
         raise SandboxUnavailable("no sandbox on this server")  # the web layer says it in words
     sheet = service.answer_sheet(session=session, assessment=assessment)

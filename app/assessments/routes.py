@@ -8,7 +8,7 @@ from app.assessments import service
 from app.auth.access import get_assessment
 from app.reports.service import CampaignFilter, iter_campaign_results
 from app.results.loading import CandidateResult
-from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep, SettingsDep
+from app.web.deps import BankDep, CsrfChecked, CurrentUser, DbId, SessionDep, SettingsDep
 from app.web.state import app_state
 from app.web.templating import is_htmx, render
 
@@ -22,22 +22,21 @@ def _rows(session: SessionDep, user: CurrentUser) -> list[CandidateResult]:
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    context = {"user": user, "rows": _rows(session, user), "bank": app_state(request).bank}
+def dashboard(request: Request, bank: BankDep, session: SessionDep, user: CurrentUser) -> Response:
+    context = {"user": user, "rows": _rows(session, user), "bank": bank}
     template = "dashboard/partials/candidate_rows.html" if is_htmx(request) else "dashboard/index.html"
     return render(request, template, context)
 
 
 @router.get("/candidates/new")
-def new_candidate(request: Request, user: CurrentUser) -> Response:
-    return render(
-        request, "assessments/new.html", {"user": user, "bank": app_state(request).bank, "form": {}}
-    )
+def new_candidate(request: Request, bank: BankDep, user: CurrentUser) -> Response:
+    return render(request, "assessments/new.html", {"user": user, "bank": bank, "form": {}})
 
 
 @router.post("/candidates", dependencies=[CsrfChecked])
 def create_candidate(
     request: Request,
+    bank: BankDep,
     session: SessionDep,
     user: CurrentUser,
     name: Annotated[str, Form(max_length=200)],
@@ -47,7 +46,7 @@ def create_candidate(
 ) -> Response:
     assessment = service.create_candidate(
         session=session,
-        bank=app_state(request).bank,
+        bank=bank,
         owner=user,
         name=name,
         email=email,
@@ -80,12 +79,12 @@ def assessment_detail(
 
 @router.get("/assessments/{assessment_id}/swap")
 def swap_page(
-    request: Request, session: SessionDep, user: CurrentUser, assessment_id: DbId, replace: str
+    request: Request, bank: BankDep, session: SessionDep, user: CurrentUser, assessment_id: DbId, replace: str
 ) -> Response:
     context = _detail_context(request, session, user, assessment_id)
     context["replace"] = replace
     context["options"] = service.replacement_options(
-        session=session, bank=app_state(request).bank, assessment=context["assessment"], replace=replace
+        session=session, bank=bank, assessment=context["assessment"], replace=replace
     )
     template = "assessments/partials/swap_options.html" if is_htmx(request) else "assessments/swap.html"
     return render(request, template, context)
@@ -94,6 +93,7 @@ def swap_page(
 @router.post("/assessments/{assessment_id}/swap", dependencies=[CsrfChecked])
 def swap(
     request: Request,
+    bank: BankDep,
     session: SessionDep,
     user: CurrentUser,
     assessment_id: DbId,
@@ -103,7 +103,7 @@ def swap(
     assessment, _ = get_assessment(session=session, user=user, assessment_id=assessment_id)
     service.swap_question(
         session=session,
-        bank=app_state(request).bank,
+        bank=bank,
         assessment=assessment,
         replace=replace,
         replacement=replacement,

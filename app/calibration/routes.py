@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from app.calibration import service
 from app.calibration.regrade import regrade
-from app.web.deps import CsrfChecked, CurrentUser, SessionDep
+from app.web.deps import BankDep, CsrfChecked, CurrentUser, GradersDep, SessionDep
 from app.web.state import app_state
 from app.web.templating import render
 
@@ -40,14 +40,16 @@ def fit(request: Request, session: SessionDep, user: CurrentUser) -> Response:
 @router.post("/calibration/regrade", dependencies=[CsrfChecked])
 def regrade_answers(
     request: Request,
+    bank: BankDep,
+    graders: GradersDep,
     session: SessionDep,
     user: CurrentUser,
     question_id: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
     changes = regrade(
         session=session,
-        graders=app_state(request).graders,
-        bank=app_state(request).bank,
+        graders=graders,
+        bank=bank,
         owner=user,
         question_id=question_id or None,
     )

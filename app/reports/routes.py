@@ -21,7 +21,7 @@ from app.reports.service import CampaignFilter, candidate_result, iter_campaign_
 from app.reports.similarity import EmbeddingCache, similarity_flags
 from app.results.loading import CandidateResult
 from app.web import blind
-from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep
+from app.web.deps import BankDep, CsrfChecked, CurrentUser, DbId, SessionDep
 from app.web.i18n import current_locale, gettext
 from app.web.state import app_state
 from app.web.templating import local_redirect, render, request_locale
@@ -57,8 +57,8 @@ def _download(
 
 
 @router.get("/reports/candidates.csv")
-def export_csv(request: Request, user: CurrentUser, filters: FilterDep) -> Response:
-    bank = app_state(request).bank
+def export_csv(request: Request, bank: BankDep, user: CurrentUser, filters: FilterDep) -> Response:
+    bank = bank
     return _download(
         request,
         lambda s: candidates_csv(session=s, user=user, bank=bank, filters=filters),

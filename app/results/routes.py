@@ -9,15 +9,16 @@ from app.auth.access import get_assessment
 from app.errors import N_, NotFound
 from app.results.loading import assessment_result
 from app.results.scores import add_override
-from app.web.deps import CsrfChecked, CurrentUser, DbId, SessionDep
-from app.web.state import app_state
+from app.web.deps import BankDep, CsrfChecked, CurrentUser, DbId, SessionDep
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
 
 
 @router.get("/assessments/{assessment_id}/result")
-def result_page(request: Request, session: SessionDep, user: CurrentUser, assessment_id: DbId) -> Response:
+def result_page(
+    request: Request, bank: BankDep, session: SessionDep, user: CurrentUser, assessment_id: DbId
+) -> Response:
     assessment, candidate = get_assessment(session=session, user=user, assessment_id=assessment_id)
     result = assessment_result(session=session, assessment=assessment)
     context = {
@@ -25,7 +26,7 @@ def result_page(request: Request, session: SessionDep, user: CurrentUser, assess
         "assessment": assessment,
         "candidate": candidate,
         "result": result,
-        "bank": app_state(request).bank,
+        "bank": bank,
     }
     return render(request, "results/result.html", context)
 
@@ -33,6 +34,7 @@ def result_page(request: Request, session: SessionDep, user: CurrentUser, assess
 @router.post("/assessments/{assessment_id}/questions/{aq_id}/override", dependencies=[CsrfChecked])
 def override(
     request: Request,
+    bank: BankDep,
     session: SessionDep,
     user: CurrentUser,
     assessment_id: DbId,
@@ -63,6 +65,6 @@ def override(
         "assessment": assessment,
         "candidate": candidate,
         "q": updated,
-        "bank": app_state(request).bank,
+        "bank": bank,
     }
     return render(request, "results/partials/question_result.html", context)
