@@ -33,15 +33,19 @@ def invited(request: Request, session: SessionDep, token: str) -> tuple[Assessme
 Invited = Annotated[tuple[Assessment, Candidate], Depends(invited)]
 
 
+async def _numbered_fields(request: Request, pattern: re.Pattern[str]) -> dict[int, str]:
+    """The form's fields named `<prefix>-<id>`, by id."""
+    form = await request.form(max_fields=MAX_FIELDS)
+    return {
+        int(match.group(1)): value
+        for key, value in form.items()
+        if (match := pattern.match(key)) and isinstance(value, str)
+    }
+
+
 async def answer_fields(request: Request) -> dict[int, str]:
     """Every `answer-<id>` field of the form (autosave sends one, the full form sends all)."""
-    form = await request.form(max_fields=MAX_FIELDS)
-    fields: dict[int, str] = {}
-    for key, value in form.items():
-        match = FIELD.match(key)
-        if match and isinstance(value, str):
-            fields[int(match.group(1))] = value
-    return fields
+    return await _numbered_fields(request, FIELD)
 
 
 AnswerFields = Annotated[dict[int, str], Depends(answer_fields)]
@@ -49,14 +53,9 @@ AnswerFields = Annotated[dict[int, str], Depends(answer_fields)]
 
 async def revision_fields(request: Request) -> dict[int, int]:
     """Every `revision-<id>` field: the revision of the answer the page was showing when it was edited."""
-    form = await request.form(max_fields=MAX_FIELDS)
-    revisions: dict[int, int] = {}
-    for key, value in form.items():
-        match = REVISION_FIELD.match(key)
-        # A malformed value counts as absent, like a page from before revisions were sent.
-        if match and isinstance(value, str) and value.isdigit() and len(value) <= 12:
-            revisions[int(match.group(1))] = int(value)
-    return revisions
+    fields = await _numbered_fields(request, REVISION_FIELD)
+    # A malformed value counts as absent, like a page from before revisions were sent.
+    return {aq_id: int(value) for aq_id, value in fields.items() if value.isdigit() and len(value) <= 12}
 
 
 RevisionFields = Annotated[dict[int, int], Depends(revision_fields)]
@@ -189,7 +188,7 @@ def run_examples(
     if sandbox is None:
         raise SandboxUnavailable("no sandbox on this server")  # the web layer says it in words
     sheet = service.answer_sheet(session=session, assessment=assessment)
-    item = next(i for i in sheet if i.assessment_question.id == answer.assessment_question_id)
+    item = service.sheet_item(sheet, answer.assessment_question_id)
     if item.question.code is None:
         raise Invalid(N_("This question is not a coding task."))
     # The answer is saved; the run may wait for a slot and take seconds: hold no connection meanwhile.

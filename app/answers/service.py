@@ -188,7 +188,7 @@ def _changes(
     """Every answer checked before anything is written: the sent text per question that changes."""
     changes = []
     for aq_id, sent in contents.items():
-        item = _item(sheet, aq_id)
+        item = sheet_item(sheet, aq_id)
         _check_size(item=item, content=sent, limits=limits)
         content = sent.replace("\r\n", "\n")
         if item.answer is not None and item.answer.content == content:
@@ -205,7 +205,7 @@ def _changes(
     return changes
 
 
-def _item(sheet: list[SheetItem], assessment_question_id: int) -> SheetItem:
+def sheet_item(sheet: list[SheetItem], assessment_question_id: int) -> SheetItem:
     # Looking the id up in this assessment's own sheet is the authorization check.
     for item in sheet:
         if item.assessment_question.id == assessment_question_id:
