@@ -51,9 +51,6 @@ class Judged(Protocol):
     def probability(self) -> float: ...
 
     @property
-    def entails(self) -> float: ...
-
-    @property
     def reasons(self) -> tuple[str, ...]: ...
 
 
@@ -67,14 +64,14 @@ def score_items(
     """Similarity finds where the answer speaks to each item; `judge`, when given, decides whether
     the best spans say it (entails), say the opposite (contradicts) or neither."""
     semantic = _item_similarity(answer, index)  # spans x items
-    blended = _blended(answer, index, config, semantic)
+    blended, lexical = _blended(answer, index, config, semantic)
     columns = [i for i, item in enumerate(index.items) if item.is_misconception]
     pairs = _candidates(answer, index, config, semantic, blended) if judge else []
     judged = judge(pairs) if judge and pairs else {}
     misconceptions = [_misconception(column, answer, index, config, semantic, judged) for column in columns]
     wrong_rows = _wrong_claim_rows(columns, semantic, config, judged, verified=judge is not None)
     key_points = [
-        _key_point(column, answer, index, config, semantic, blended, wrong_rows, judged)
+        _key_point(column, answer, index, config, semantic, blended, lexical, wrong_rows, judged)
         for column, item in enumerate(index.items)
         if not item.is_misconception
     ]
@@ -83,18 +80,22 @@ def score_items(
 
 def _blended(
     answer: AnswerEvidence, index: KeyPointIndex, config: ScoringConfig, semantic: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Per span and key point: semantic and lexical blended, term lists discounted."""
+) -> tuple[NDArray[np.float64], dict[tuple[int, int], float | None]]:
+    """Per span and key point: semantic and lexical blended, term lists discounted; and the
+    lexical overlap itself (None where the point has no terms), for the evidence."""
     blended = np.zeros_like(semantic)
+    lexical: dict[tuple[int, int], float | None] = {}
     for column, item in enumerate(index.items):
         if item.is_misconception:
             continue
         phrasing_terms = [t for t, owner in zip(index.terms, index.owners, strict=True) if owner == column]
         for row in range(len(answer.spans)):
-            lexical = _best_overlap(phrasing_terms, answer.terms[row])
+            lexical[row, column] = _best_overlap(phrasing_terms, answer.terms[row])
             discount = TERM_LIST_DISCOUNT if answer.term_lists[row] else 1.0
-            blended[row, column] = blend(float(semantic[row, column]), lexical, config) * discount
-    return blended
+            blended[row, column] = (
+                blend(float(semantic[row, column]), lexical[row, column], config) * discount
+            )
+    return blended, lexical
 
 
 def _candidates(
@@ -199,23 +200,18 @@ def _key_point(
     config: ScoringConfig,
     semantic: NDArray[np.float64],
     blended: NDArray[np.float64],
+    lexical: Mapping[tuple[int, int], float | None],
     wrong_rows: Mapping[int, float],
     judged: Mapping[tuple[int, int], Judged],
 ) -> KeyPointEvidence:
     item = index.items[column]
-    phrasing_terms = [t for t, owner in zip(index.terms, index.owners, strict=True) if owner == column]
     best_row, best_credit = -1, 0.0
-    contradicted = None
     for row in range(len(answer.spans)):
-        similarity = float(semantic[row, column])
         # A span closer to a misconception it makes than to this key point is a wrong claim in the
         # key point's words: it earns the key point nothing.
-        if row in wrong_rows and wrong_rows[row] > similarity:
+        if row in wrong_rows and wrong_rows[row] > semantic[row, column]:
             continue
-        judgement = judged.get((row, column))
-        credit = _verified_credit(ramp(float(blended[row, column]), config), judgement)
-        if judgement is not None and judgement.label == "contradicts" and contradicted is None:
-            contradicted = row
+        credit = _verified_credit(ramp(float(blended[row, column]), config), judged.get((row, column)))
         if (
             best_row < 0
             or credit > best_credit
@@ -224,18 +220,30 @@ def _key_point(
             best_row, best_credit = row, credit
     # The span that speaks most to the point contradicts it: the point earns nothing, and says why.
     top = max(range(len(answer.spans)), key=lambda r: blended[r, column]) if answer.spans else -1
-    if contradicted is not None and contradicted == top:
+    top_judgement = judged.get((top, column))
+    if top_judgement is not None and top_judgement.label == "contradicts":
         best_row, best_credit = top, 0.0
-    judgement = judged.get((best_row, column)) if best_row >= 0 else None
-    lexical = _best_overlap(phrasing_terms, answer.terms[best_row]) if best_row >= 0 else None
-    score = float(blended[best_row, column]) if best_row >= 0 else 0.0
+    if best_row < 0:  # an empty answer
+        return KeyPointEvidence(
+            id=item.id,
+            weight=item.weight,
+            span="",
+            similarity=0.0,
+            lexical=None,
+            score=0.0,
+            threshold_full=config.threshold_full,
+            threshold_partial=config.threshold_partial,
+            decision=decision(0.0),
+            credit=0.0,
+        )
+    judgement = judged.get((best_row, column))
     return KeyPointEvidence(
         id=item.id,
         weight=item.weight,
-        span=answer.spans[best_row] if best_row >= 0 else "",
-        similarity=float(semantic[best_row, column]) if best_row >= 0 else 0.0,
-        lexical=lexical,
-        score=round(score, DECIMALS),
+        span=answer.spans[best_row],
+        similarity=float(semantic[best_row, column]),
+        lexical=lexical[best_row, column],
+        score=round(float(blended[best_row, column]), DECIMALS),
         threshold_full=config.threshold_full,
         threshold_partial=config.threshold_partial,
         decision=decision(best_credit),
