@@ -31,8 +31,6 @@ LEARNED_CONTRADICTION = 0.8  # alone, the learned part must be this sure to call
 class Judgement:
     label: Label
     probability: float  # of `label`
-    entails: float
-    contradicts: float
     reasons: tuple[str, ...]  # the polarity check's, readable by a reviewer
     unsure: str | None  # why a reviewer should look, or None
 
@@ -101,9 +99,7 @@ def _combine(rule: PolarityResult, probabilities: NDArray[np.float32] | None) ->
             rule.verdict, Label.neither
         )
         sure = 1.0 if rule.verdict is not Polarity.unknown else 0.5
-        return Judgement(
-            label, sure, float(label is Label.entails), float(label is Label.contradicts), rule.reasons, None
-        )
+        return Judgement(label, sure, rule.reasons, None)
     entails, contradicts = float(probabilities[entails_index]), float(probabilities[contradicts_index])
     learned_label = LABELS[int(np.argmax(probabilities))]
     unsure = None
@@ -129,6 +125,4 @@ def _combine(rule: PolarityResult, probabilities: NDArray[np.float32] | None) ->
         if float(np.max(probabilities)) < 0.5 + UNSURE_MARGIN:
             unsure = "the verifier is unsure whether the answer says this"
     probability = float(probabilities[LABELS.index(label)])
-    return Judgement(
-        label, round(probability, 4), round(entails, 4), round(contradicts, 4), rule.reasons, unsure
-    )
+    return Judgement(label, round(probability, 4), rule.reasons, unsure)
