@@ -11,10 +11,12 @@ from app.settings import Settings
 
 # Connections beyond one per request slot: grading workers, streamed exports, start-up work.
 POOL_HEADROOM = 4
+# How long a SQLite writer waits for the database's one write lock (in this process or another).
+SQLITE_BUSY_S = 30.0
 
 
 def engine_from_settings(settings: Settings) -> Engine:
-    """The server's engine: every request slot (app/deps.py) always finds a connection free."""
+    """The server's engine: every request slot (app/web/deps.py) always finds a connection free."""
     return make_engine(
         settings.database_url,
         connections=settings.request_concurrency + settings.grading_workers + POOL_HEADROOM,
@@ -28,7 +30,9 @@ def make_engine(url: str, *, connections: int = 15, timeout_s: float = 30.0) -> 
     if url.startswith("sqlite"):
         # A file database in WAL mode: connections are cheap and kept, readers never block, and
         # writers queue on the file lock (each write transaction is short) rather than fail.
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_S}, **pool
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -39,7 +43,7 @@ def make_engine(url: str, *, connections: int = 15, timeout_s: float = 30.0) -> 
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        _queue_sqlite_writers(engine, timeout_s=30.0)
+        _queue_sqlite_writers(engine, timeout_s=SQLITE_BUSY_S)
         return engine
     return create_engine(url, pool_pre_ping=True, **pool)
 

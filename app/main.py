@@ -76,7 +76,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # One figure sizes the worker threads, the request slots (app/deps.py) and the pool.
+        # One figure sizes the worker threads, the request slots (app/web/deps.py) and the pool.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_concurrency
         app.state.db_slots = anyio.Semaphore(settings.request_concurrency)
         # Sessions are closed on threads of their own: releasing never queues behind requests.
