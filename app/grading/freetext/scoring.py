@@ -206,12 +206,16 @@ def _key_point(
 ) -> KeyPointEvidence:
     item = index.items[column]
     best_row, best_credit = -1, 0.0
+    contradicted = None  # the first span that may earn the point and contradicts it
     for row in range(len(answer.spans)):
         # A span closer to a misconception it makes than to this key point is a wrong claim in the
         # key point's words: it earns the key point nothing.
         if row in wrong_rows and wrong_rows[row] > semantic[row, column]:
             continue
-        credit = _verified_credit(ramp(float(blended[row, column]), config), judged.get((row, column)))
+        judgement = judged.get((row, column))
+        credit = _verified_credit(ramp(float(blended[row, column]), config), judgement)
+        if judgement is not None and judgement.label == "contradicts" and contradicted is None:
+            contradicted = row
         if (
             best_row < 0
             or credit > best_credit
@@ -220,8 +224,7 @@ def _key_point(
             best_row, best_credit = row, credit
     # The span that speaks most to the point contradicts it: the point earns nothing, and says why.
     top = max(range(len(answer.spans)), key=lambda r: blended[r, column]) if answer.spans else -1
-    top_judgement = judged.get((top, column))
-    if top_judgement is not None and top_judgement.label == "contradicts":
+    if contradicted is not None and contradicted == top:
         best_row, best_credit = top, 0.0
     if best_row < 0:  # an empty answer
         return KeyPointEvidence(
